@@ -1,0 +1,9 @@
+use manouche::{app, urlpatterns};
+
+use super::views;
+
+app!(name = "newyear");
+
+urlpatterns! {
+    path("", views::index, name = "index"),
+}

@@ -1,0 +1,8 @@
+//! The root URLconf (Django's ROOT_URLCONF = "demo.urls").
+
+use manouche::urlpatterns;
+
+urlpatterns! {
+    path("hello/", include(crate::hello::urls)),
+    path("newyear/", include(crate::newyear::urls)),
+}

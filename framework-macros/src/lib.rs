@@ -1,0 +1,63 @@
+//! The procedural macros of manouche. Each macro is parse → model → check (spanned errors)
+//! → expand into calls of the runtime in `manouche::__private`; this file only routes.
+
+mod app;
+mod chain;
+mod route;
+mod url;
+mod urlpatterns;
+mod view;
+
+use proc_macro::TokenStream;
+
+/// Makes a handler function a view: `#[view] pub async fn greet(request: &Request, name: String)`.
+///
+/// The first parameter is the request (`&Request` or `&mut Request`); the others are path
+/// parameters, matched by name with the route's captures. `#[view(csrf_exempt)]` skips CSRF.
+#[proc_macro_attribute]
+pub fn view(args: TokenStream, item: TokenStream) -> TokenStream {
+    view::expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A URLconf: `urlpatterns! { path("<str:name>", views::greet, name = "greet"), … }`.
+#[proc_macro]
+pub fn urlpatterns(input: TokenStream) -> TokenStream {
+    urlpatterns::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Gives the URLconf module beside it a namespace: `app!(name = "tasks");`.
+#[proc_macro]
+pub fn app(input: TokenStream) -> TokenStream {
+    app::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A compile-time checked reverse lookup: `url!("tasks:add")`, `url!("hello:greet", name = n)`.
+///
+/// Without arguments it is a `String`; with arguments a `Result<String, NoReverseMatch>`,
+/// since a value may not fit its converter (a `/` in a `str` parameter).
+#[proc_macro]
+pub fn url(input: TokenStream) -> TokenStream {
+    url::start(input.into()).into()
+}
+
+#[doc(hidden)]
+#[proc_macro]
+pub fn __urlconf_step(input: TokenStream) -> TokenStream {
+    chain::step(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+#[doc(hidden)]
+#[proc_macro]
+pub fn __url_lookup(input: TokenStream) -> TokenStream {
+    url::lookup(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

@@ -1,0 +1,254 @@
+//! The innermost service (Django's request handler): reads the body within its limit,
+//! resolves the path, calls the view — a panic becomes a 500 for that request only — and
+//! writes the error page for any error response.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, Uri, header};
+use http_body_util::{BodyExt, Limited};
+use tower_service::Service;
+
+use crate::error::{Error, ErrorKind};
+use crate::http::{Body, ErrorResponse, IntoResponse, Request, Response};
+use crate::settings::Settings;
+use crate::urls::{Pattern, ResolverMatch, UrlConf};
+use crate::views::debug::{PageRequest, technical_404, technical_500};
+use crate::views::{CatchPanic, defaults};
+
+/// A boxed, sendable future: what the built-in layers return.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// The settings the server attached to the request (defaults when there are none).
+pub fn settings_of<B>(req: &http::Request<B>) -> Arc<Settings> {
+    req.extensions()
+        .get::<Arc<Settings>>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Calls the views of URLconf `U`.
+pub struct ViewService<U>(PhantomData<fn() -> U>);
+
+impl<U> ViewService<U> {
+    /// The service for URLconf `U`.
+    pub fn new() -> Self {
+        ViewService(PhantomData)
+    }
+}
+
+impl<U> Default for ViewService<U> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<U> Clone for ViewService<U> {
+    fn clone(&self) -> Self {
+        Self::new()
+    }
+}
+
+impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        Box::pin(async move { Ok(handle::<U>(req).await) })
+    }
+}
+
+async fn handle<U: UrlConf>(req: http::Request<Body>) -> Response {
+    let settings = settings_of(&req);
+    let (head, body) = req.into_parts();
+    let body = match read_body(&head.headers, body, settings.data_upload_max_memory_size).await {
+        Ok(b) => b,
+        Err(e) => {
+            let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
+            return error_page(&e, &page, &settings, U::patterns());
+        }
+    };
+    let mut request = Request::new(head, body, settings);
+    let mut rm = ResolverMatch::default();
+    let path = request.path();
+    let matched = U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm);
+    let response = match matched {
+        Some(m) => {
+            request.set_resolver_match(rm);
+            match CatchPanic::new(U::dispatch(m, &mut request)).await {
+                Ok(r) => r,
+                Err(e) => e.into_response(),
+            }
+        }
+        None => Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "The current path, {}, didn’t match any of the URL patterns.",
+                request.path()
+            ),
+        )
+        .into_response(),
+    };
+    finish_response::<U>(response, &request)
+}
+
+fn finish_response<U: UrlConf>(response: Response, request: &Request) -> Response {
+    let Some(ErrorResponse(err)) = response.extensions().get::<ErrorResponse>().cloned() else {
+        return response;
+    };
+    let uri: Uri = request.full_path().parse().unwrap_or_default();
+    let raised_by = request.resolver_match().map(|m| m.func());
+    let page = PageRequest::new(request.method(), &uri, request.headers(), raised_by);
+    let mut page_response = error_page(&err, &page, request.settings(), U::patterns());
+    // Keep what the view set (cookies, headers) apart from the body and its type.
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page_response.headers_mut().append(name, value.clone());
+        }
+    }
+    page_response
+}
+
+/// Reads the whole body, refusing one over `limit` bytes with a 413 before reading it when
+/// Content-Length announces it, or as soon as it grows past the limit otherwise.
+pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    limit: Option<u64>,
+) -> Result<Bytes, Error> {
+    let too_big = || {
+        Error::new(
+            ErrorKind::PayloadTooLarge,
+            "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.",
+        )
+    };
+    let Some(limit) = limit else {
+        return body.collect_bytes().await.map_err(|e| {
+            Error::new(
+                ErrorKind::BadRequest,
+                format!("Could not read the request body: {e}"),
+            )
+        });
+    };
+    if let Some(bytes) = body.as_bytes() {
+        return if bytes.len() as u64 > limit {
+            Err(too_big())
+        } else {
+            Ok(Bytes::copy_from_slice(bytes))
+        };
+    }
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit) {
+        return Err(too_big());
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(too_big()),
+        Err(e) => Err(Error::new(
+            ErrorKind::BadRequest,
+            format!("Could not read the request body: {e}"),
+        )),
+    }
+}
+
+impl<'a> PageRequest<'a> {
+    pub(crate) fn new(
+        method: &'a Method,
+        uri: &'a Uri,
+        headers: &'a HeaderMap,
+        raised_by: Option<&'a str>,
+    ) -> Self {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()))
+            .unwrap_or("");
+        let full = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        PageRequest {
+            method,
+            path: uri.path(),
+            url: format!("http://{host}{full}"),
+            headers,
+            query: uri.query().unwrap_or(""),
+            raised_by,
+        }
+    }
+}
+
+/// Whether the client takes HTML (Django's `request.accepts("text/html")`).
+fn accepts_html(headers: &HeaderMap) -> bool {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    accept.split(',').any(|item| {
+        let media = item.split(';').next().unwrap_or("").trim();
+        matches!(media, "text/html" | "text/*" | "*/*" | "*")
+    })
+}
+
+/// Logs an error as Django's handlers do (`Not Found: /path`, `Internal Server Error: /path`).
+fn log_error(err: &Error, path: &str) {
+    match err.kind() {
+        ErrorKind::Internal => eprintln!(
+            "Internal Server Error: {path}\n{}: {} (at {})",
+            err.type_name(),
+            err.message(),
+            err.location().unwrap_or("unknown location")
+        ),
+        ErrorKind::NotFound => eprintln!("Not Found: {path}"),
+        ErrorKind::PermissionDenied => eprintln!("Forbidden ({}): {path}", err.message()),
+        ErrorKind::DisallowedHost => eprintln!("{}", err.message()),
+        _ => eprintln!(
+            "{}: {path}",
+            err.status().canonical_reason().unwrap_or("Error")
+        ),
+    }
+}
+
+/// The page for an error: technical with DEBUG on, Django's plain page with it off.
+pub(crate) fn error_page(
+    err: &Error,
+    req: &PageRequest<'_>,
+    settings: &Settings,
+    patterns: &'static [Pattern],
+) -> Response {
+    log_error(err, req.path);
+    let (body, content_type) = if !settings.debug {
+        (defaults::page_for(err.status()), "text/html; charset=utf-8")
+    } else if err.kind() == ErrorKind::NotFound {
+        (
+            technical_404(err, req, patterns),
+            "text/html; charset=utf-8",
+        )
+    } else if accepts_html(req.headers) {
+        (
+            technical_500(err, req, settings, true),
+            "text/html; charset=utf-8",
+        )
+    } else {
+        (
+            technical_500(err, req, settings, false),
+            "text/plain; charset=utf-8",
+        )
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = err.status();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

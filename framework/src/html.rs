@@ -1,0 +1,22 @@
+//! HTML escaping as Django's `django.utils.html.escape` does it.
+
+use std::borrow::Cow;
+
+/// Escapes `& < > " '` as `&amp; &lt; &gt; &quot; &#x27;`.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}

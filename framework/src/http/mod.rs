@@ -1,0 +1,14 @@
+//! HTTP as a view sees it: the request, the response and its builders, cookies, query strings.
+
+mod body;
+mod cookies;
+mod request;
+mod response;
+
+pub use body::{Body, BoxError};
+pub use cookies::parse_cookies;
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+pub use request::{QueryDict, Request};
+pub use response::{
+    ErrorResponse, Html, IntoResponse, Json, Response, permanent_redirect, redirect,
+};

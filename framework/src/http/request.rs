@@ -1,0 +1,223 @@
+//! The request a view receives: Django's `HttpRequest` (method, path, GET, COOKIES, body, …).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, request::Parts};
+
+use crate::settings::Settings;
+use crate::urls::ResolverMatch;
+
+/// An HTTP request whose body has been read (within DATA_UPLOAD_MAX_MEMORY_SIZE).
+#[derive(Debug)]
+pub struct Request {
+    head: Parts,
+    body: Bytes,
+    path: String,
+    settings: Arc<Settings>,
+    resolver_match: Option<ResolverMatch>,
+}
+
+impl Request {
+    /// Builds a request from its parts; `path` is the percent-decoded path.
+    pub(crate) fn new(head: Parts, body: Bytes, settings: Arc<Settings>) -> Self {
+        let path = crate::urls::decode_path(head.uri.path());
+        Request {
+            head,
+            body,
+            path,
+            settings,
+            resolver_match: None,
+        }
+    }
+
+    /// The method: `request.method() == Method::POST`.
+    pub fn method(&self) -> &Method {
+        &self.head.method
+    }
+
+    /// The percent-decoded path, like Django's `request.path` (`/hello/a b` for `/hello/a%20b`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The path as the client sent it, still percent-encoded.
+    pub fn raw_path(&self) -> &str {
+        self.head.uri.path()
+    }
+
+    /// The path with its query string, as sent (`request.get_full_path()`).
+    pub fn full_path(&self) -> &str {
+        self.head.uri.path_and_query().map_or("/", |pq| pq.as_str())
+    }
+
+    /// The raw query string, without the `?`.
+    pub fn query_string(&self) -> &str {
+        self.head.uri.query().unwrap_or("")
+    }
+
+    /// The query string parsed (Django's `request.GET`).
+    pub fn query(&self) -> QueryDict {
+        QueryDict::parse(self.query_string().as_bytes())
+    }
+
+    /// The form body parsed when it is `application/x-www-form-urlencoded` (Django's `request.POST`).
+    pub fn post(&self) -> QueryDict {
+        if self.content_type() == Some("application/x-www-form-urlencoded") {
+            QueryDict::parse(&self.body)
+        } else {
+            QueryDict::default()
+        }
+    }
+
+    /// The media type of the body, without parameters.
+    pub fn content_type(&self) -> Option<&str> {
+        let ct = self.header("content-type")?;
+        Some(ct.split(';').next().unwrap_or(ct).trim())
+    }
+
+    /// All headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.head.headers
+    }
+
+    /// One header as text; `None` when absent or not visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.headers.get(name)?.to_str().ok()
+    }
+
+    /// A cookie's value (Django's `request.COOKIES[name]`); the last one sent wins.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.head
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(crate::http::parse_cookies)
+            .filter(|(n, _)| *n == name)
+            .last()
+            .map(|(_, v)| v)
+    }
+
+    /// The body, read once by the server.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The host the client asked for, with its port (Django's `get_host()`), already checked
+    /// against ALLOWED_HOSTS by the middleware.
+    pub fn host(&self) -> &str {
+        crate::middleware::hosts::raw_host(&self.head).unwrap_or("")
+    }
+
+    /// Whether the request came over HTTPS.
+    pub fn is_secure(&self) -> bool {
+        self.head.uri.scheme() == Some(&http::uri::Scheme::HTTPS)
+    }
+
+    /// The project's settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Which route matched: view, route, names (Django's `request.resolver_match`).
+    pub fn resolver_match(&self) -> Option<&ResolverMatch> {
+        self.resolver_match.as_ref()
+    }
+
+    pub(crate) fn set_resolver_match(&mut self, m: ResolverMatch) {
+        self.resolver_match = Some(m);
+    }
+
+    /// Per-request data that middleware attached.
+    pub fn extensions(&self) -> &http::Extensions {
+        &self.head.extensions
+    }
+
+    /// Per-request data, mutable.
+    pub fn extensions_mut(&mut self) -> &mut http::Extensions {
+        &mut self.head.extensions
+    }
+
+    /// The HTTP version, for the access log.
+    pub fn version(&self) -> http::Version {
+        self.head.version
+    }
+}
+
+/// Ordered multi-valued parameters (Django's `QueryDict`): `get` gives the last value of a key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueryDict {
+    pairs: Vec<(String, String)>,
+}
+
+impl QueryDict {
+    /// Parses `a=1&b=2&a=3`; `+` is a space; invalid percent escapes are kept as written.
+    pub fn parse(input: &[u8]) -> Self {
+        QueryDict {
+            pairs: form_pairs(input),
+        }
+    }
+
+    /// The last value for `key`, as Django's `QueryDict.__getitem__`.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value for `key`, in order (Django's `getlist`).
+    pub fn get_list(&self, key: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// Whether `key` was sent.
+    pub fn contains(&self, key: &str) -> bool {
+        self.pairs.iter().any(|(k, _)| k == key)
+    }
+
+    /// The pairs in the order they were sent.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.pairs
+    }
+
+    /// How many pairs were sent.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether nothing was sent.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+}
+
+fn form_pairs(input: &[u8]) -> Vec<(String, String)> {
+    input
+        .split(|&b| b == b'&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (k, v) = match part.iter().position(|&b| b == b'=') {
+                Some(i) => (&part[..i], &part[i + 1..]),
+                None => (part, &b""[..]),
+            };
+            (form_decode(k), form_decode(v))
+        })
+        .collect()
+}
+
+fn form_decode(s: &[u8]) -> String {
+    let plus: Vec<u8> = s
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&plus)
+        .decode_utf8_lossy()
+        .into_owned()
+}

@@ -1,0 +1,76 @@
+//! manouche: Django's way of building a web site, in Rust, with the compiler checking the URLs.
+//!
+//! A project is a root URLconf (`urlpatterns!`), views (`#[view]`), apps with namespaces
+//! (`app!`), and compile-time checked reverse lookups (`url!`). Its binary is its `manage.py`:
+//! see [`Project`]. The book walks through all of it.
+
+pub mod error;
+pub mod handler;
+pub mod html;
+pub mod http;
+pub mod management;
+pub mod middleware;
+mod project;
+pub mod server;
+pub mod settings;
+pub mod test;
+pub mod timezone;
+pub mod urls;
+pub mod views;
+
+pub use error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result};
+pub use http::{
+    Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect, redirect,
+};
+pub use manouche_macros::{app, url, urlpatterns, view};
+pub use project::{Project, ProjectService};
+pub use settings::Settings;
+pub use urls::{NoReverseMatch, reverse, reverse_kwargs, reverse_with};
+
+/// What a views module needs: `use manouche::prelude::*;`.
+pub mod prelude {
+    pub use crate::error::{BadRequest, Error, Http404, PermissionDenied, Result};
+    pub use crate::http::{
+        Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect,
+        redirect,
+    };
+    pub use crate::{url, view};
+}
+
+/// What the macros expand into. Not part of the API: it changes with the macros.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::http::IntoResponse;
+    pub use crate::urls::converters;
+    pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};
+    pub use crate::urls::{
+        ConverterRef, Pattern, ResolverMatch, Segment, Target, UrlConf, match_segments,
+    };
+    pub use crate::views::View;
+    pub use manouche_macros::{__url_lookup, __urlconf_step};
+
+    use crate::urls::{Converter, FromPathParam, ToUrl};
+
+    /// Converts a capture for a view parameter whose type is inferred.
+    #[inline]
+    pub fn from_path_param<C: Converter, T: FromPathParam<C>>(value: &str) -> Option<T> {
+        T::from_path_param(value)
+    }
+
+    /// One argument of `url!`, through its converter.
+    #[inline]
+    pub fn url_arg<'a, C: Converter, T: ToUrl<C> + ?Sized>(
+        name: &'static str,
+        value: &'a T,
+        is_int: bool,
+    ) -> UrlArg<'a> {
+        let text = value.to_url();
+        let matches = C::matches(&text);
+        UrlArg {
+            name,
+            text,
+            matches,
+            is_int,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Django's CommonMiddleware, APPEND_SLASH part: a 404 for `/path` becomes a 301 to `/path/`
+//! when only the latter resolves (query string kept).
+
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
+use http::{HeaderValue, Method, StatusCode, header};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::error::{Error, ErrorKind};
+use crate::handler::{BoxFuture, error_page, settings_of};
+use crate::http::{Body, Response};
+use crate::urls::decode_path;
+use crate::views::debug::PageRequest;
+
+/// APPEND_SLASH. `resolves` says whether a decoded path (with its leading `/`) has a route.
+#[derive(Debug, Clone, Copy)]
+pub struct CommonLayer {
+    resolves: fn(&str) -> bool,
+}
+
+impl CommonLayer {
+    /// The layer for a URLconf, given its resolution test.
+    pub fn new(resolves: fn(&str) -> bool) -> Self {
+        CommonLayer { resolves }
+    }
+}
+
+impl<S> Layer<S> for CommonLayer {
+    type Service = Common<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        Common {
+            inner,
+            resolves: self.resolves,
+        }
+    }
+}
+
+/// The service of [`CommonLayer`].
+#[derive(Debug, Clone)]
+pub struct Common<S> {
+    inner: S,
+    resolves: fn(&str) -> bool,
+}
+
+impl<S> Service<http::Request<Body>> for Common<S>
+where
+    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let settings = settings_of(&req);
+        if !settings.append_slash || req.uri().path().ends_with('/') {
+            return Box::pin(self.inner.call(req));
+        }
+        let method = req.method().clone();
+        let uri = req.uri().clone();
+        let host = req.headers().get(header::HOST).cloned();
+        let resolves = self.resolves;
+        let fut = self.inner.call(req);
+        Box::pin(async move {
+            let response = fut.await?;
+            if response.status() != StatusCode::NOT_FOUND {
+                return Ok(response);
+            }
+            let path = decode_path(uri.path());
+            if resolves(&path) || !resolves(&format!("{path}/")) {
+                return Ok(response);
+            }
+            let mut target = format!("{}/", uri.path());
+            if let Some(q) = uri.query() {
+                target.push('?');
+                target.push_str(q);
+            }
+            let unsafe_method = matches!(
+                method,
+                Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+            );
+            if settings.debug && unsafe_method {
+                let host = host
+                    .as_ref()
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or_default();
+                let err = Error::new(
+                    ErrorKind::Internal,
+                    format!(
+                        "You called this URL via {method}, but the URL doesn't end in a slash and you have APPEND_SLASH set. manouche can't redirect to the slash URL while maintaining {method} data. Change your form to point to {host}{}/ (note the trailing slash), or set APPEND_SLASH = false in your settings.",
+                        uri.path()
+                    ),
+                );
+                let headers = http::HeaderMap::new();
+                let page = PageRequest::new(&method, &uri, &headers, None);
+                return Ok(error_page(&err, &page, &settings, &[]));
+            }
+            let mut redirect = Response::new(Body::empty());
+            *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;
+            if let Ok(v) = HeaderValue::from_str(&target) {
+                redirect.headers_mut().insert(header::LOCATION, v);
+            }
+            Ok(redirect)
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! ALLOWED_HOSTS: a request for a host the site does not serve gets a 400 (Django's
+//! `DisallowedHost`), which protects absolute URLs and CSRF origin checks.
+
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
+use http::header;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::error::{Error, ErrorKind};
+use crate::handler::{BoxFuture, error_page, settings_of};
+use crate::http::{Body, Response};
+use crate::views::debug::PageRequest;
+
+/// The Host the client asked for: the `Host` header, or the HTTP/2 authority.
+pub(crate) fn raw_host(head: &http::request::Parts) -> Option<&str> {
+    head.headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| head.uri.authority().map(|a| a.as_str()))
+}
+
+/// Splits `host` into domain and port as Django's `split_domain_port` (host validated by
+/// `^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$`); `None` when it is not valid.
+pub fn split_domain_port(host: &str) -> Option<(String, String)> {
+    let host = host.to_ascii_lowercase();
+    let (domain, rest) = if host.starts_with('[') {
+        let close = host.find(']')?;
+        host.split_at(close + 1)
+    } else {
+        host.split_at(host.find(':').unwrap_or(host.len()))
+    };
+    let valid_domain = match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        Some(inside) => inside.split_once(':').is_some_and(|(head, tail)| {
+            head.bytes().all(|b| b.is_ascii_hexdigit())
+                && !tail.is_empty()
+                && tail
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }),
+        None => {
+            !domain.is_empty()
+                && domain
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+        }
+    };
+    let port = match rest.strip_prefix(':') {
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p,
+        None if rest.is_empty() => "",
+        _ => return None,
+    };
+    if !valid_domain {
+        return None;
+    }
+    let domain = if domain.starts_with('[') {
+        domain
+    } else {
+        domain.strip_suffix('.').unwrap_or(domain)
+    };
+    Some((domain.to_string(), port.to_string()))
+}
+
+/// Django's `is_same_domain`: `.example.com` matches the domain and its subdomains.
+fn is_same_domain(host: &str, pattern: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    match pattern.strip_prefix('.') {
+        Some(bare) => host == bare || host.ends_with(&pattern),
+        None => host == pattern,
+    }
+}
+
+/// Django's `validate_host`.
+pub fn validate_host(domain: &str, allowed: &[String]) -> bool {
+    allowed
+        .iter()
+        .any(|p| p == "*" || is_same_domain(domain, p))
+}
+
+/// Checks the Host header against ALLOWED_HOSTS.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AllowedHostsLayer;
+
+impl<S> Layer<S> for AllowedHostsLayer {
+    type Service = AllowedHosts<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        AllowedHosts { inner }
+    }
+}
+
+/// The service of [`AllowedHostsLayer`].
+#[derive(Debug, Clone)]
+pub struct AllowedHosts<S> {
+    inner: S,
+}
+
+/// Why a host is refused, in Django's words; `None` when it is allowed.
+pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
+    match split_domain_port(host) {
+        Some((domain, _)) if validate_host(&domain, allowed) => None,
+        Some((domain, _)) => Some(format!(
+            "Invalid HTTP_HOST header: '{host}'. You may need to add '{domain}' to ALLOWED_HOSTS."
+        )),
+        None => Some(format!(
+            "Invalid HTTP_HOST header: '{host}'. The domain name provided is not valid according to RFC 1034/1035."
+        )),
+    }
+}
+
+impl<S> Service<http::Request<Body>> for AllowedHosts<S>
+where
+    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let settings = settings_of(&req);
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .map(|h| String::from_utf8_lossy(h.as_bytes()).into_owned())
+            .or_else(|| req.uri().authority().map(|a| a.to_string()))
+            .unwrap_or_default();
+        let allowed = settings.effective_allowed_hosts();
+        if let Some(message) = host_error(&host, &allowed) {
+            let err = Error::new(ErrorKind::DisallowedHost, message);
+            let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
+            let response = error_page(&err, &page, &settings, &[]);
+            return Box::pin(async move { Ok(response) });
+        }
+        Box::pin(self.inner.call(req))
+    }
+}

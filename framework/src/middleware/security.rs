@@ -1,0 +1,92 @@
+//! Django's SecurityMiddleware and XFrameOptionsMiddleware: headers added to every response
+//! that does not already have them.
+
+use std::convert::Infallible;
+use std::task::{Context, Poll};
+
+use http::{HeaderValue, header};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::handler::{BoxFuture, settings_of};
+use crate::http::{Body, Response};
+use crate::settings::Settings;
+
+/// Adds X-Frame-Options, X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy
+/// (and HSTS on HTTPS when configured), never overriding a view's own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SecurityHeadersLayer;
+
+impl<S> Layer<S> for SecurityHeadersLayer {
+    type Service = SecurityHeaders<S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        SecurityHeaders { inner }
+    }
+}
+
+/// The service of [`SecurityHeadersLayer`].
+#[derive(Debug, Clone)]
+pub struct SecurityHeaders<S> {
+    inner: S,
+}
+
+impl<S> Service<http::Request<Body>> for SecurityHeaders<S>
+where
+    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let settings = settings_of(&req);
+        let secure = req.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let fut = self.inner.call(req);
+        Box::pin(async move {
+            let mut response = fut.await?;
+            add_headers(&mut response, &settings, secure);
+            Ok(response)
+        })
+    }
+}
+
+fn set_default(response: &mut Response, name: header::HeaderName, value: &str) {
+    if value.is_empty() || response.headers().contains_key(&name) {
+        return;
+    }
+    if let Ok(v) = HeaderValue::from_str(value) {
+        response.headers_mut().insert(name, v);
+    }
+}
+
+fn add_headers(response: &mut Response, s: &Settings, secure: bool) {
+    set_default(
+        response,
+        header::X_FRAME_OPTIONS,
+        &s.x_frame_options.to_ascii_uppercase(),
+    );
+    if s.secure_content_type_nosniff {
+        set_default(response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    }
+    set_default(response, header::REFERRER_POLICY, &s.secure_referrer_policy);
+    set_default(
+        response,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        &s.secure_cross_origin_opener_policy,
+    );
+    if secure && s.secure_hsts_seconds > 0 {
+        let mut value = format!("max-age={}", s.secure_hsts_seconds);
+        if s.secure_hsts_include_subdomains {
+            value.push_str("; includeSubDomains");
+        }
+        if s.secure_hsts_preload {
+            value.push_str("; preload");
+        }
+        set_default(response, header::STRICT_TRANSPORT_SECURITY, &value);
+    }
+}

@@ -1,0 +1,165 @@
+//! A project: its folder, its root URLconf, its commands and its middleware stack — what
+//! Django spreads over manage.py, settings.py and ROOT_URLCONF.
+
+use std::convert::Infallible;
+use std::marker::PhantomData;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use std::task::{Context, Poll};
+
+use crate::handler::BoxFuture;
+use tower::util::BoxCloneSyncService;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::http::{Body, BoxError, Response};
+use crate::management::Command;
+use crate::middleware::{AllowedHostsLayer, CommonLayer, SecurityHeadersLayer};
+use crate::settings::{ImproperlyConfigured, Settings};
+use crate::urls::{ResolverMatch, UrlConf};
+
+/// The service a project serves: every layer and the views behind them.
+pub type ProjectService = BoxCloneSyncService<http::Request<Body>, Response, Infallible>;
+
+type UserLayer = Arc<dyn Fn(ProjectService) -> ProjectService + Send + Sync>;
+
+/// A manouche project with root URLconf `U`:
+///
+/// ```ignore
+/// fn main() -> std::process::ExitCode {
+///     manouche::Project::<urls::UrlConf>::new(env!("CARGO_MANIFEST_DIR")).execute_from_command_line()
+/// }
+/// ```
+pub struct Project<U> {
+    base_dir: PathBuf,
+    pub(crate) commands: Vec<Command>,
+    layers: Vec<UserLayer>,
+    _urlconf: PhantomData<fn() -> U>,
+}
+
+fn resolves<U: UrlConf>(path: &str) -> bool {
+    let mut rm = ResolverMatch::default();
+    U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm).is_some()
+}
+
+impl<U: UrlConf> Project<U> {
+    /// The project whose `settings.toml` is in `base_dir` (use `env!("CARGO_MANIFEST_DIR")`;
+    /// the `MANOUCHE_BASE_DIR` variable moves it, e.g. for a deployed binary).
+    pub fn new(base_dir: impl Into<PathBuf>) -> Self {
+        let base_dir = std::env::var_os("MANOUCHE_BASE_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| base_dir.into());
+        Project {
+            base_dir,
+            commands: Vec::new(),
+            layers: Vec::new(),
+            _urlconf: PhantomData,
+        }
+    }
+
+    /// The project folder.
+    pub fn base_dir(&self) -> &std::path::Path {
+        &self.base_dir
+    }
+
+    /// Loads the settings (settings.toml, then the environment).
+    pub fn settings(&self) -> Result<Settings, ImproperlyConfigured> {
+        Settings::load(&self.base_dir)
+    }
+
+    /// Adds a management command (`cargo run -- NAME args…`).
+    pub fn command(
+        mut self,
+        name: &'static str,
+        help: &'static str,
+        run: fn(&[String]) -> Result<(), crate::management::CommandError>,
+    ) -> Self {
+        self.commands.push(Command { name, help, run });
+        self
+    }
+
+    /// Adds a tower layer around the views, inside the built-in middleware (where Django puts
+    /// the project's own MIDDLEWARE entries). Any tower-http layer fits.
+    pub fn layer<L, S, B>(mut self, layer: L) -> Self
+    where
+        L: Layer<ProjectService, Service = S> + Send + Sync + 'static,
+        S: Service<http::Request<Body>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Error: Into<BoxError>,
+        S::Future: Send + 'static,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        self.layers.push(Arc::new(move |inner| {
+            BoxCloneSyncService::new(Infallibly(layer.layer(inner)))
+        }));
+        self
+    }
+
+    /// The whole stack in Django's order: security headers → allowed hosts → common
+    /// (APPEND_SLASH) → the project's layers → the views.
+    pub fn service(&self) -> ProjectService {
+        crate::urls::set_root_urlconf::<U>();
+        let mut inner: ProjectService =
+            BoxCloneSyncService::new(crate::handler::ViewService::<U>::new());
+        for layer in self.layers.iter().rev() {
+            inner = layer(inner);
+        }
+        let stack = SecurityHeadersLayer
+            .layer(AllowedHostsLayer.layer(CommonLayer::new(resolves::<U>).layer(inner)));
+        BoxCloneSyncService::new(stack)
+    }
+
+    /// Runs the command named on the command line, as Django's `manage.py` does.
+    pub fn execute_from_command_line(self) -> std::process::ExitCode {
+        let args: Vec<String> = std::env::args().collect();
+        crate::management::execute(&self, &args)
+    }
+}
+
+/// A user layer's service whose errors become 500 pages and whose body becomes ours.
+#[derive(Clone)]
+struct Infallibly<S>(S);
+
+fn layer_failure(e: BoxError) -> Response {
+    eprintln!("Internal Server Error: a middleware layer failed: {e}");
+    let mut r = Response::new(Body::from(crate::views::defaults::page_for(
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+    )));
+    *r.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    r
+}
+
+impl<S, B> Service<http::Request<Body>> for Infallibly<S>
+where
+    S: Service<http::Request<Body>, Response = http::Response<B>>,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // A layer that cannot take requests (a failed rate limiter, say) answers each with a
+        // 500 from `call` instead.
+        self.0.poll_ready(cx).map(|_| Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let fut = self.0.call(req);
+        Box::pin(async move {
+            Ok(match fut.await {
+                Ok(response) => response.map(Body::new),
+                Err(e) => layer_failure(e.into()),
+            })
+        })
+    }
+}

@@ -1,0 +1,264 @@
+//! Settings: Django's names and defaults in a typed struct, read from `settings.toml` in the
+//! project folder and overridden by `MANOUCHE_<NAME>` environment variables.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The project's settings. Keys in `settings.toml` are Django's (`DEBUG`, `ALLOWED_HOSTS`, …).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields, default)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Debug pages and the development defaults. Off unless set, as in Django.
+    pub debug: bool,
+    /// The key that signs sessions and tokens. Required when DEBUG is off.
+    pub secret_key: String,
+    /// Older keys still accepted when verifying signatures.
+    pub secret_key_fallbacks: Vec<String>,
+    /// Host names this site answers to (`.example.com` includes subdomains, `*` any).
+    pub allowed_hosts: Vec<String>,
+    /// Redirect `/path` to `/path/` when only the latter resolves.
+    pub append_slash: bool,
+    /// Largest request body accepted, in bytes (`None`: no limit). 2.5 MiB by default.
+    pub data_upload_max_memory_size: Option<u64>,
+    /// Most form fields accepted in one request.
+    pub data_upload_max_number_fields: Option<usize>,
+    /// `X-Frame-Options` value added to responses that have none.
+    pub x_frame_options: String,
+    /// Add `X-Content-Type-Options: nosniff`.
+    pub secure_content_type_nosniff: bool,
+    /// `Referrer-Policy` value (empty: none).
+    pub secure_referrer_policy: String,
+    /// `Cross-Origin-Opener-Policy` value (empty: none).
+    pub secure_cross_origin_opener_policy: String,
+    /// `Strict-Transport-Security` max-age for HTTPS responses (0: off).
+    pub secure_hsts_seconds: u64,
+    /// Include subdomains in HSTS.
+    pub secure_hsts_include_subdomains: bool,
+    /// Add `preload` to HSTS.
+    pub secure_hsts_preload: bool,
+    /// The URL prefix of static files.
+    pub static_url: String,
+    /// Where the database is: `sqlite://db.sqlite3` (default) or `postgres://…`.
+    pub database_url: String,
+    /// Seconds a client may take to send its request headers before it is cut off.
+    pub request_header_timeout: u64,
+    /// Largest total size of the request line and headers, in bytes (431 beyond it).
+    pub max_header_size: usize,
+    /// Seconds in-flight requests get to finish on shutdown.
+    pub shutdown_timeout: u64,
+    /// Time zone name (informational until time zones are used).
+    pub time_zone: String,
+    /// Language code.
+    pub language_code: String,
+    #[serde(skip)]
+    base_dir: PathBuf,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            debug: false,
+            secret_key: String::new(),
+            secret_key_fallbacks: Vec::new(),
+            allowed_hosts: Vec::new(),
+            append_slash: true,
+            data_upload_max_memory_size: Some(2_621_440),
+            data_upload_max_number_fields: Some(1000),
+            x_frame_options: "DENY".into(),
+            secure_content_type_nosniff: true,
+            secure_referrer_policy: "same-origin".into(),
+            secure_cross_origin_opener_policy: "same-origin".into(),
+            secure_hsts_seconds: 0,
+            secure_hsts_include_subdomains: false,
+            secure_hsts_preload: false,
+            static_url: "static/".into(),
+            database_url: "sqlite://db.sqlite3".into(),
+            request_header_timeout: 10,
+            max_header_size: 64 * 1024,
+            shutdown_timeout: 30,
+            time_zone: "UTC".into(),
+            language_code: "en-us".into(),
+            base_dir: PathBuf::from("."),
+        }
+    }
+}
+
+/// A settings file or variable that cannot be used; the message names the file, line and key.
+#[derive(Debug)]
+pub struct ImproperlyConfigured(pub String);
+
+impl std::fmt::Display for ImproperlyConfigured {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ImproperlyConfigured {}
+
+impl Settings {
+    /// Reads `<base_dir>/settings.toml` (absent: Django's defaults), then the environment.
+    pub fn load(base_dir: &Path) -> Result<Settings, ImproperlyConfigured> {
+        let file = base_dir.join("settings.toml");
+        let mut settings = match std::fs::read_to_string(&file) {
+            Ok(text) => Settings::from_toml(&text, &file)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Settings::default(),
+            Err(e) => {
+                return Err(ImproperlyConfigured(format!(
+                    "cannot read {}: {e}",
+                    file.display()
+                )));
+            }
+        };
+        settings.base_dir = base_dir.to_path_buf();
+        settings.apply_env(std::env::vars())?;
+        Ok(settings)
+    }
+
+    /// Parses settings from TOML text; errors name `file`, the line and the key.
+    pub fn from_toml(text: &str, file: &Path) -> Result<Settings, ImproperlyConfigured> {
+        toml::from_str::<Settings>(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let msg = e.message().trim_end();
+            match line {
+                Some(line) => ImproperlyConfigured(format!("{}:{line}: {msg}", file.display())),
+                None => ImproperlyConfigured(format!("{}: {msg}", file.display())),
+            }
+        })
+    }
+
+    /// Applies `MANOUCHE_<NAME>` variables (and `DATABASE_URL`) over the file's values.
+    /// Lists are comma-separated; booleans are `true`/`false`/`1`/`0`.
+    pub fn apply_env(
+        &mut self,
+        vars: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(), ImproperlyConfigured> {
+        for (name, value) in vars {
+            let key = match name.strip_prefix("MANOUCHE_") {
+                Some(k) => k.to_string(),
+                None if name == "DATABASE_URL" => name.clone(),
+                None => continue,
+            };
+            let toml_value = match key.as_str() {
+                "ALLOWED_HOSTS" | "SECRET_KEY_FALLBACKS" => toml::Value::Array(
+                    value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(|s| toml::Value::String(s.into()))
+                        .collect(),
+                ),
+                _ => match value.as_str() {
+                    "true" | "True" | "1" if is_bool(&key) => toml::Value::Boolean(true),
+                    "false" | "False" | "0" | "" if is_bool(&key) => toml::Value::Boolean(false),
+                    v => match v.parse::<i64>() {
+                        Ok(n) if !is_string(&key) => toml::Value::Integer(n),
+                        _ => toml::Value::String(v.into()),
+                    },
+                },
+            };
+            let mut table = toml::Table::new();
+            table.insert(key.clone(), toml_value);
+            // Re-parse this one key into a fresh Settings to type-check it, then copy it over.
+            let text = toml::to_string(&table).unwrap_or_default();
+            let one: Settings = toml::from_str(&text).map_err(|e| {
+                ImproperlyConfigured(format!(
+                    "environment variable {name}: {}",
+                    e.message().trim_end()
+                ))
+            })?;
+            self.copy_key(&key, one);
+        }
+        Ok(())
+    }
+
+    fn copy_key(&mut self, key: &str, from: Settings) {
+        macro_rules! keys {
+            ($($k:literal => $f:ident),* $(,)?) => {
+                match key { $($k => self.$f = from.$f,)* _ => {} }
+            };
+        }
+        keys!(
+            "DEBUG" => debug, "SECRET_KEY" => secret_key, "SECRET_KEY_FALLBACKS" => secret_key_fallbacks,
+            "ALLOWED_HOSTS" => allowed_hosts, "APPEND_SLASH" => append_slash,
+            "DATA_UPLOAD_MAX_MEMORY_SIZE" => data_upload_max_memory_size,
+            "DATA_UPLOAD_MAX_NUMBER_FIELDS" => data_upload_max_number_fields,
+            "X_FRAME_OPTIONS" => x_frame_options, "SECURE_CONTENT_TYPE_NOSNIFF" => secure_content_type_nosniff,
+            "SECURE_REFERRER_POLICY" => secure_referrer_policy,
+            "SECURE_CROSS_ORIGIN_OPENER_POLICY" => secure_cross_origin_opener_policy,
+            "SECURE_HSTS_SECONDS" => secure_hsts_seconds,
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS" => secure_hsts_include_subdomains,
+            "SECURE_HSTS_PRELOAD" => secure_hsts_preload, "STATIC_URL" => static_url,
+            "DATABASE_URL" => database_url, "REQUEST_HEADER_TIMEOUT" => request_header_timeout,
+            "MAX_HEADER_SIZE" => max_header_size, "SHUTDOWN_TIMEOUT" => shutdown_timeout,
+            "TIME_ZONE" => time_zone, "LANGUAGE_CODE" => language_code,
+        );
+    }
+
+    /// The project folder (where `settings.toml` is).
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
+    /// Sets the project folder.
+    pub fn with_base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.base_dir = dir.into();
+        self
+    }
+
+    /// Django's start-up checks: with DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be set.
+    pub fn check(&self) -> Result<(), ImproperlyConfigured> {
+        if !self.debug && self.allowed_hosts.is_empty() {
+            return Err(ImproperlyConfigured(
+                "You must set settings.ALLOWED_HOSTS if DEBUG is False.".into(),
+            ));
+        }
+        if !self.debug && self.secret_key.is_empty() {
+            return Err(ImproperlyConfigured(
+                "The SECRET_KEY setting must not be empty.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// ALLOWED_HOSTS as Django applies it: with DEBUG on and the list empty, the local names.
+    pub fn effective_allowed_hosts(&self) -> std::borrow::Cow<'_, [String]> {
+        if self.debug && self.allowed_hosts.is_empty() {
+            std::borrow::Cow::Owned(vec![
+                ".localhost".into(),
+                "127.0.0.1".into(),
+                "[::1]".into(),
+            ])
+        } else {
+            std::borrow::Cow::Borrowed(&self.allowed_hosts)
+        }
+    }
+}
+
+fn is_bool(key: &str) -> bool {
+    matches!(
+        key,
+        "DEBUG"
+            | "APPEND_SLASH"
+            | "SECURE_CONTENT_TYPE_NOSNIFF"
+            | "SECURE_HSTS_INCLUDE_SUBDOMAINS"
+            | "SECURE_HSTS_PRELOAD"
+    )
+}
+
+fn is_string(key: &str) -> bool {
+    matches!(
+        key,
+        "SECRET_KEY"
+            | "X_FRAME_OPTIONS"
+            | "SECURE_REFERRER_POLICY"
+            | "SECURE_CROSS_ORIGIN_OPENER_POLICY"
+            | "STATIC_URL"
+            | "DATABASE_URL"
+            | "TIME_ZONE"
+            | "LANGUAGE_CODE"
+    )
+}

@@ -1,0 +1,168 @@
+//! The test client (Django's `django.test.Client`): drives a project in-process, without a
+//! socket, keeping cookies between requests. Host is `testserver`, as in Django.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use tower::ServiceExt;
+
+use crate::http::Body;
+use crate::project::{Project, ProjectService};
+use crate::settings::Settings;
+use crate::urls::UrlConf;
+
+/// A browser stand-in for tests.
+pub struct Client {
+    service: ProjectService,
+    settings: Arc<Settings>,
+    cookies: BTreeMap<String, String>,
+    host: String,
+}
+
+/// What the client got back.
+#[derive(Debug, Clone)]
+pub struct TestResponse {
+    /// The status code.
+    pub status: StatusCode,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// One header as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
+    }
+}
+
+impl Client {
+    /// A client for `project`, with its settings file, DEBUG off and `testserver` allowed,
+    /// as Django's test runner sets them up. `adjust` may change the settings further.
+    pub fn new<U: UrlConf>(project: &Project<U>, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let mut settings = project.settings().unwrap_or_else(|e| panic!("{e}"));
+        settings.debug = false;
+        settings.allowed_hosts.push("testserver".into());
+        if settings.secret_key.is_empty() {
+            settings.secret_key = "manouche-test-secret-key".into();
+        }
+        adjust(&mut settings);
+        Client {
+            service: project.service(),
+            settings: Arc::new(settings),
+            cookies: BTreeMap::new(),
+            host: "testserver".into(),
+        }
+    }
+
+    /// Sends requests with this Host header from now on.
+    pub fn host(mut self, host: &str) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// The settings the client's project runs with.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// A cookie the client holds.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    /// Sets a cookie, as if a response had.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.into(), value.into());
+    }
+
+    /// `GET path` (the path may carry a query string).
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.send(Method::GET, path, HeaderMap::new(), Bytes::new())
+            .await
+    }
+
+    /// `POST path` with a form body.
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(form).unwrap_or_default();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        self.send(Method::POST, path, headers, Bytes::from(body))
+            .await
+    }
+
+    /// Any request.
+    pub async fn send(
+        &mut self,
+        method: Method,
+        path: &str,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> TestResponse {
+        let mut builder = http::Request::builder().method(method).uri(path);
+        for (k, v) in &headers {
+            builder = builder.header(k, v);
+        }
+        if !headers.contains_key(header::HOST) {
+            builder = builder.header(header::HOST, &self.host);
+        }
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            builder = builder.header(header::COOKIE, cookie.join("; "));
+        }
+        let mut request = builder
+            .body(Body::from(body))
+            .unwrap_or_else(|e| panic!("cannot build a request for {path:?}: {e}"));
+        request.extensions_mut().insert(self.settings.clone());
+        let response = match self.service.clone().oneshot(request).await {
+            Ok(r) => r,
+            Err(never) => match never {},
+        };
+        let (head, body) = response.into_parts();
+        let body = body
+            .collect_bytes()
+            .await
+            .unwrap_or_else(|e| panic!("cannot read the response body: {e}"));
+        self.store_cookies(&head.headers);
+        TestResponse {
+            status: head.status,
+            headers: head.headers,
+            body,
+        }
+    }
+
+    fn store_cookies(&mut self, headers: &HeaderMap) {
+        for value in headers.get_all(header::SET_COOKIE) {
+            let Ok(text) = value.to_str() else { continue };
+            let mut parts = text.split(';');
+            let Some((name, value)) = parts.next().and_then(|p| p.split_once('=')) else {
+                continue;
+            };
+            let expired = parts.any(|a| {
+                let a = a.trim().to_ascii_lowercase();
+                a == "max-age=0" || a.starts_with("max-age=-")
+            });
+            if expired {
+                self.cookies.remove(name.trim());
+            } else {
+                self.cookies
+                    .insert(name.trim().into(), value.trim().trim_matches('"').into());
+            }
+        }
+    }
+}
