@@ -138,6 +138,8 @@ impl Settings {
     ) -> Result<(), ImproperlyConfigured> {
         for (name, value) in vars {
             let key = match name.strip_prefix("MANOUCHE_") {
+                // Variables that steer the tools, not settings.
+                Some(k) if NOT_SETTINGS.contains(&k) => continue,
                 Some(k) => k.to_string(),
                 None if name == "DATABASE_URL" => name.clone(),
                 None => continue,
@@ -237,6 +239,14 @@ impl Settings {
         }
     }
 }
+
+/// `MANOUCHE_*` variables that are not settings.
+const NOT_SETTINGS: &[&str] = &[
+    "BASE_DIR",
+    "RUNSERVER_HIDE_WARNING",
+    "RUN_MAIN",
+    "ACCESS_LOG",
+];
 
 fn is_bool(key: &str) -> bool {
     matches!(

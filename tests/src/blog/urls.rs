@@ -1,0 +1,5 @@
+use manouche::urlpatterns;
+
+urlpatterns! {
+    path("<slug:slug>/", super::post, name = "post"),
+}

@@ -1,0 +1,189 @@
+//! Starting a project's binary on a free port and speaking raw HTTP/1.1 to it, so that tests
+//! see exactly what a client on the network sees.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+/// A running server process, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Runs `bin runserver 127.0.0.1:0` with `env` and waits for its banner.
+    pub fn start(bin: &str, env: &[(&str, &str)]) -> Server {
+        Self::try_start(bin, &["runserver", "127.0.0.1:0"], env).unwrap_or_else(|(out, err)| {
+            panic!("server did not start\nstdout:\n{out}\nstderr:\n{err}")
+        })
+    }
+
+    /// Like `start` with other arguments; gives the output when it does not start.
+    pub fn try_start(
+        bin: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Server, (String, String)> {
+        let mut child = Command::new(bin)
+            .args(args)
+            .envs(env.iter().copied())
+            .env("MANOUCHE_RUNSERVER_HIDE_WARNING", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run {bin}: {e}"));
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        let out_pipe = child.stdout.take().expect("stdout");
+        let out_buf = stdout.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out_pipe).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Starting development server at http://") {
+                    let _ = tx.send(rest.trim_end_matches('/').to_string());
+                }
+                out_buf.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let err_pipe = child.stderr.take().expect("stderr");
+        let err_buf = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err_pipe).lines().map_while(Result::ok) {
+                err_buf.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(addr) => Ok(Server {
+                child,
+                addr: addr.parse().expect("address in the banner"),
+                stdout,
+                stderr,
+            }),
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                std::thread::sleep(Duration::from_millis(100));
+                let out = stdout.lock().unwrap().clone();
+                let err = stderr.lock().unwrap().clone();
+                Err((out, err))
+            }
+        }
+    }
+
+    /// What the server printed on stderr so far (the access log).
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// What the server printed on stdout so far (the banner).
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    /// Sends a signal (`TERM`, `INT`, `KILL`).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the process to exit, at most `limit`.
+    pub fn wait(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A parsed HTTP/1.1 response.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// The status code.
+    pub status: u16,
+    /// Header lines, names lower-cased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: String,
+}
+
+impl RawResponse {
+    /// The first value of a header.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Parses a whole response read until the server closed.
+pub fn parse_response(raw: &[u8]) -> RawResponse {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    RawResponse {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// Connects with a read timeout.
+pub fn connect(addr: SocketAddr) -> TcpStream {
+    let s = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s
+}
+
+/// Sends `request` as is (it should say `Connection: close`) and reads the response.
+pub fn exchange(addr: SocketAddr, request: &[u8]) -> RawResponse {
+    let mut s = connect(addr);
+    s.write_all(request).expect("send");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse_response(&buf)
+}
+
+/// `GET path` with extra header lines.
+pub fn get(addr: SocketAddr, path: &str, extra: &[(&str, &str)]) -> RawResponse {
+    let mut req = format!("GET {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !extra.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        req.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for (k, v) in extra {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    exchange(addr, req.as_bytes())
+}

@@ -1,0 +1,36 @@
+//! The test site's root URLconf.
+
+use manouche::urlpatterns;
+
+use crate::views;
+
+urlpatterns! {
+    register_converter(crate::converters::FourDigitYear, "yyyy"),
+    path("", views::home, name = "home"),
+    path("str/<str:value>", views::echo_str, name = "str"),
+    path("int/<int:value>", views::echo_int, name = "int"),
+    path("small/<int:value>", views::echo_small, name = "small"),
+    path("slug/<slug:value>", views::echo_slug, name = "slug"),
+    path("uuid/<uuid:value>", views::echo_uuid, name = "uuid"),
+    path("path/<path:value>", views::echo_path, name = "path"),
+    path("year/<yyyy:year>", views::year, name = "year"),
+    path("first/<int:n>", views::first_int, name = "first-int"),
+    path("first/<str:s>", views::first_str, name = "first-str"),
+    path("two/<slug:a>-<slug:b>", views::two, name = "two"),
+    path("default/<value>", views::echo_str, name = "default"),
+    path("panic", views::panic, name = "panic"),
+    path("error", views::error, name = "error"),
+    path("missing", views::missing, name = "missing"),
+    path("forbidden", views::forbidden, name = "forbidden"),
+    path("bad", views::bad, name = "bad"),
+    path("go-home", views::go_home, name = "go-home"),
+    path("moved", views::moved, name = "moved"),
+    path("slow", views::slow, name = "slow"),
+    path("own-headers", views::own_headers, name = "own-headers"),
+    path("json", views::json, name = "json"),
+    path("echo-body", views::echo_body, name = "echo-body"),
+    path("only-post", views::only_post, name = "only-post"),
+    path("slash/", views::home, name = "slash"),
+    path("shop/", include(crate::shop::urls)),
+    path("blog/", include(crate::blog::urls)),
+}

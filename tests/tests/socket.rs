@@ -1,0 +1,241 @@
+//! The demo (and the test site) over a real socket: limits, host checks, security headers,
+//! APPEND_SLASH, panics, graceful shutdown and slow clients.
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use manouche_tests::support::{Server, connect, exchange, get, parse_response};
+
+const DEMO: &str = env!("CARGO_BIN_EXE_demo-site");
+const SITE: &str = env!("CARGO_BIN_EXE_testsite");
+
+#[test]
+fn demo_serves_the_lecture_pages() {
+    let server = Server::start(DEMO, &[]);
+    let r = get(server.addr, "/hello/", &[]);
+    assert_eq!((r.status, r.body.as_str()), (200, "Hello, world!"));
+    let r = get(server.addr, "/hello/brian", &[]);
+    assert_eq!((r.status, r.body.as_str()), (200, "Hello, Brian!"));
+    let r = get(server.addr, "/newyear/", &[]);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<h1>NO</h1>") || r.body.contains("<h1>YES</h1>"));
+    assert!(server.stdout().contains("Quit the server with CONTROL-C."));
+}
+
+#[test]
+fn unknown_path_is_a_technical_404_with_debug_and_a_plain_one_without() {
+    let server = Server::start(DEMO, &[]);
+    let r = get(server.addr, "/tasks/nonexistent", &[]);
+    assert_eq!(r.status, 404);
+    assert!(
+        r.body
+            .contains("<title>Page not found at /tasks/nonexistent</title>")
+    );
+    assert!(
+        r.body
+            .contains("<code>hello/</code> <code>&lt;str:name&gt;</code> [name='greet']")
+    );
+    assert!(
+        r.body.contains(
+            "The current path, <code>tasks/nonexistent</code>, didn’t match any of these."
+        )
+    );
+    // The access log line, as runserver prints it.
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        server
+            .stderr()
+            .contains("\"GET /tasks/nonexistent HTTP/1.1\" 404 "),
+        "{}",
+        server.stderr()
+    );
+
+    let plain = Server::start(DEMO, &[("MANOUCHE_DEBUG", "false")]);
+    let r = get(plain.addr, "/nope", &[("Host", "localhost")]);
+    assert_eq!(r.status, 404);
+    assert!(r.body.starts_with("\n<!doctype html>"));
+    assert!(
+        r.body.contains(
+            "<h1>Not Found</h1><p>The requested resource was not found on this server.</p>"
+        )
+    );
+}
+
+#[test]
+fn a_body_over_the_limit_is_413_without_reading_it() {
+    let server = Server::start(DEMO, &[]);
+    let mut s = connect(server.addr);
+    let len = 3 * 1024 * 1024;
+    let head = format!(
+        "POST /hello/ HTTP/1.1\r\nHost: {}\r\nContent-Type: application/octet-stream\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
+        server.addr
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    // Send only a little of the body: the answer must come anyway.
+    s.write_all(&vec![b'x'; 1024]).unwrap();
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    let r = parse_response(&buf);
+    assert_eq!(r.status, 413);
+}
+
+#[test]
+fn a_chunked_body_growing_past_the_limit_is_413() {
+    let server = Server::start(SITE, &[]);
+    let mut s = connect(server.addr);
+    let head = format!(
+        "POST /echo-body HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let chunk = vec![b'y'; 256 * 1024];
+    for _ in 0..12 {
+        let mut piece = format!("{:x}\r\n", chunk.len()).into_bytes();
+        piece.extend_from_slice(&chunk);
+        piece.extend_from_slice(b"\r\n");
+        if s.write_all(&piece).is_err() {
+            break;
+        }
+    }
+    let _ = s.write_all(b"0\r\n\r\n");
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    assert_eq!(parse_response(&buf).status, 413);
+}
+
+#[test]
+fn oversized_headers_are_431() {
+    let server = Server::start(DEMO, &[]);
+    let big = "a".repeat(100 * 1024);
+    let req = format!(
+        "GET /hello/ HTTP/1.1\r\nHost: {}\r\nX-Big: {big}\r\nConnection: close\r\n\r\n",
+        server.addr
+    );
+    let r = exchange(server.addr, req.as_bytes());
+    assert_eq!(r.status, 431);
+}
+
+#[test]
+fn a_host_not_in_allowed_hosts_is_400_with_debug_off() {
+    let server = Server::start(DEMO, &[("MANOUCHE_DEBUG", "false")]);
+    let r = get(server.addr, "/hello/", &[("Host", "evil.com")]);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("<h1>Bad Request (400)</h1>"));
+    let ok = get(server.addr, "/hello/", &[("Host", "localhost:8000")]);
+    assert_eq!(ok.status, 200);
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(server.stderr().contains(
+        "Invalid HTTP_HOST header: 'evil.com'. You may need to add 'evil.com' to ALLOWED_HOSTS."
+    ));
+}
+
+#[test]
+fn every_response_has_the_four_security_headers() {
+    let server = Server::start(DEMO, &[]);
+    for path in ["/hello/", "/nope"] {
+        let r = get(server.addr, path, &[]);
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+        assert_eq!(r.header("cross-origin-opener-policy"), Some("same-origin"));
+    }
+}
+
+#[test]
+fn append_slash_redirects_permanently_keeping_the_query() {
+    let server = Server::start(DEMO, &[]);
+    let r = get(server.addr, "/hello?x=1", &[]);
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/hello/?x=1"));
+    // Never removes a slash, and never redirects to a path that does not resolve either.
+    assert_eq!(get(server.addr, "/hello/brian/", &[]).status, 404);
+    assert_eq!(get(server.addr, "/nope", &[]).status, 404);
+}
+
+#[test]
+fn a_panicking_view_is_a_500_and_the_server_keeps_serving() {
+    let server = Server::start(SITE, &[]);
+    let r = get(server.addr, "/panic", &[("Host", "localhost")]);
+    assert_eq!(r.status, 500);
+    assert!(r.body.contains("<h1>Server Error (500)</h1>"));
+    for _ in 0..3 {
+        let r = get(server.addr, "/", &[("Host", "localhost")]);
+        assert_eq!((r.status, r.body.as_str()), (200, "home"));
+    }
+}
+
+#[test]
+fn graceful_shutdown_completes_an_in_flight_request_and_exits_0() {
+    let mut server = Server::start(SITE, &[]);
+    let addr = server.addr;
+    let slow = std::thread::spawn(move || get(addr, "/slow?ms=1500", &[("Host", "localhost")]));
+    std::thread::sleep(Duration::from_millis(300));
+    server.signal("TERM");
+    let r = slow.join().unwrap();
+    assert_eq!((r.status, r.body.as_str()), (200, "slept 1500ms"));
+    let status = server
+        .wait(Duration::from_secs(10))
+        .expect("the server exits");
+    assert!(status.success(), "exit status {status:?}");
+}
+
+#[test]
+fn a_slow_header_client_is_cut_off_while_others_are_served() {
+    let server = Server::start(SITE, &[("MANOUCHE_REQUEST_HEADER_TIMEOUT", "1")]);
+    let mut slowloris = connect(server.addr);
+    slowloris
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+        .unwrap();
+    let start = Instant::now();
+    // Others are served meanwhile.
+    let r = get(server.addr, "/", &[("Host", "localhost")]);
+    assert_eq!(r.status, 200);
+    // Keep dribbling a header line now and then; the server must still close on us.
+    let mut closed = false;
+    while start.elapsed() < Duration::from_secs(8) {
+        std::thread::sleep(Duration::from_millis(200));
+        if slowloris.write_all(b"X-a: b\r\n").is_err() {
+            closed = true;
+            break;
+        }
+        slowloris
+            .set_read_timeout(Some(Duration::from_millis(10)))
+            .unwrap();
+        let mut buf = [0u8; 512];
+        match slowloris.read(&mut buf) {
+            Ok(0) => {
+                closed = true;
+                break;
+            }
+            Ok(_) => {
+                closed = true; // an error response, then close
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(closed, "the slow client was never cut off");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "cut off too late: {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn h2c_prior_knowledge_is_served_on_the_same_port() {
+    let server = Server::start(DEMO, &[]);
+    let out = std::process::Command::new("curl")
+        .args([
+            "-s",
+            "--http2-prior-knowledge",
+            "-o",
+            "-",
+            "-w",
+            " %{http_version}",
+        ])
+        .arg(format!("http://{}/hello/brian", server.addr))
+        .output();
+    let Ok(out) = out else { return };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text, "Hello, Brian! 2");
+}
