@@ -1,0 +1,190 @@
+//! The same statuses as over the socket, in-process with `manouche::test::Client`.
+
+use manouche::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use manouche::test::Client;
+
+fn site() -> Client {
+    Client::new(&manouche_tests::project(), |_| {})
+}
+
+fn site_debug() -> Client {
+    Client::new(&manouche_tests::project(), |s| s.debug = true)
+}
+
+#[tokio::test]
+async fn ok_and_each_converter() {
+    let mut c = site();
+    let r = c.get("/").await;
+    assert_eq!((r.status, r.text().as_str()), (StatusCode::OK, "home"));
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(c.get("/int/007").await.text(), "int:7");
+    assert_eq!(c.get("/json").await.text(), r#"{"n":3,"ok":true}"#);
+}
+
+#[tokio::test]
+async fn redirects_301_and_302() {
+    let mut c = site();
+    let r = c.get("/go-home").await;
+    assert_eq!(r.status, StatusCode::FOUND);
+    assert_eq!(r.header("location"), Some("/"));
+    let r = c.get("/moved").await;
+    assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(r.header("location"), Some("/"));
+    let r = c.get("/slash?a=b").await;
+    assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(r.header("location"), Some("/slash/?a=b"));
+}
+
+#[tokio::test]
+async fn append_slash_on_post_with_debug_is_an_explained_500() {
+    let mut c = site_debug();
+    let r = c.post("/slash", &[("a", "1")]).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.text().contains("You called this URL via POST, but the URL doesn&#x27;t end in a slash"));
+    let mut c = site();
+    assert_eq!(c.post("/slash", &[]).await.status, StatusCode::MOVED_PERMANENTLY);
+}
+
+#[tokio::test]
+async fn bad_request_forbidden_not_found_method_not_allowed() {
+    let mut c = site();
+    let r = c.get("/bad").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.text().contains("<h1>Bad Request (400)</h1>"));
+    let r = c.get("/forbidden").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.text().contains("<h1>403 Forbidden</h1>"));
+    let r = c.get("/missing").await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text().contains("<h1>Not Found</h1>"));
+    let r = c.get("/only-post").await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(c.post("/only-post", &[]).await.text(), "posted");
+}
+
+#[tokio::test]
+async fn host_not_allowed_is_400() {
+    let mut c = site().host("evil.com");
+    let r = c.get("/").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let mut c = site().host("bad host!");
+    assert_eq!(c.get("/").await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn debug_allows_only_local_hosts_when_allowed_hosts_is_empty() {
+    let project = manouche_tests::project();
+    for (host, status) in [
+        ("localhost", 200),
+        ("www.localhost:8000", 200),
+        ("127.0.0.1:8000", 200),
+        ("[::1]:8000", 200),
+        ("example.com", 400),
+    ] {
+        let mut c = Client::new(&project, |s| {
+            s.debug = true;
+            s.allowed_hosts.clear();
+        })
+        .host(host);
+        assert_eq!(c.get("/").await.status.as_u16(), status, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn body_over_the_limit_is_413() {
+    let mut c = Client::new(&manouche_tests::project(), |s| {
+        s.data_upload_max_memory_size = Some(1000)
+    });
+    let big = "x".repeat(2000);
+    let r = c.post("/echo-body", &[("a", &big)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let r = c.post("/echo-body", &[("a", "small")]).await;
+    assert_eq!(r.text(), "7 bytes, a=small");
+}
+
+#[tokio::test]
+async fn panics_and_errors_are_500_and_the_next_request_is_served() {
+    let mut c = site();
+    let r = c.get("/panic").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.text().contains("<h1>Server Error (500)</h1>"));
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    let r = c.get("/error").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(!r.text().contains("invalid digit"), "no details with DEBUG off");
+}
+
+#[tokio::test]
+async fn technical_500_shows_the_error_where_it_came_from_and_masks_secrets() {
+    let mut c = site_debug();
+    let mut headers = HeaderMap::new();
+    headers.insert("cookie", HeaderValue::from_static("sessionid=abc123secret"));
+    headers.insert("x-api-key", HeaderValue::from_static("topsecret"));
+    let r = c.send(Method::GET, "/error?q=1", headers, Default::default()).await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    let text = r.text();
+    assert!(text.contains("<title>ParseIntError at /error</title>"), "{text}");
+    assert!(text.contains("<pre class=\"exception_value\">invalid digit found in string</pre>"));
+    assert!(text.contains("tests/src/views.rs:"), "location of the ?");
+    assert!(text.contains("manouche_tests::views::error"), "raised during");
+    assert!(!text.contains("abc123secret") && !text.contains("topsecret"));
+    assert!(!text.contains("test-site-secret-key"));
+    assert!(text.contains("********************"));
+
+    let r = c.get("/panic").await;
+    assert!(r.text().contains("<pre class=\"exception_value\">kaboom</pre>"));
+    assert!(r.text().contains("tests/src/views.rs:"));
+}
+
+#[tokio::test]
+async fn technical_500_is_text_for_clients_that_do_not_take_html() {
+    let mut c = site_debug();
+    let mut headers = HeaderMap::new();
+    headers.insert("accept", HeaderValue::from_static("application/json"));
+    let r = c.send(Method::GET, "/error", headers, Default::default()).await;
+    assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert!(r.text().starts_with("ParseIntError at /error\ninvalid digit found in string\nRequest Method: GET\n"));
+}
+
+#[tokio::test]
+async fn technical_404_lists_patterns_and_names_the_view_that_raised() {
+    let mut c = site_debug();
+    let r = c.get("/nope").await;
+    let text = r.text();
+    assert!(text.contains("<li><code>shop/</code> <code>items/&lt;int:id&gt;/</code> [name='item']</li>"), "{text}");
+    assert!(text.contains("The current path, <code>nope</code>, didn’t match any of these."));
+    let text = c.get("/").await.text();
+    assert_eq!(text, "home");
+    let r = c.get("/missing").await;
+    let text = r.text();
+    assert!(text.contains("<pre class=\"exception_value\">No such thing</pre>"));
+    assert!(text.contains("Raised by:</th><td>manouche_tests::views::missing"));
+}
+
+#[tokio::test]
+async fn security_headers_never_override_the_views_own() {
+    let mut c = site();
+    let r = c.get("/own-headers").await;
+    assert_eq!(r.header("x-frame-options"), Some("SAMEORIGIN"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    let r = c.get("/nope").await;
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(r.header("cross-origin-opener-policy"), Some("same-origin"));
+    assert_eq!(r.header("referrer-policy"), Some("same-origin"));
+}
+
+#[tokio::test]
+async fn the_client_keeps_cookies() {
+    let mut c = site();
+    c.set_cookie("a", "1");
+    assert_eq!(c.cookie("a"), Some("1"));
+}
+
+#[tokio::test]
+async fn the_demo_in_process() {
+    let mut c = Client::new(&demo::project(), |_| {});
+    assert_eq!(c.get("/hello/brian").await.text(), "Hello, Brian!");
+    assert_eq!(c.get("/hello/BRIAN").await.text(), "Hello, Brian!");
+    assert_eq!(c.get("/hello").await.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(c.get("/nope").await.status, StatusCode::NOT_FOUND);
+}
