@@ -1,8 +1,10 @@
 //! The root URLconf (Django's ROOT_URLCONF = "demo.urls").
 
+// ANCHOR: all
 use manouche::urlpatterns;
 
 urlpatterns! {
     path("hello/", include(crate::hello::urls)),
     path("newyear/", include(crate::newyear::urls)),
 }
+// ANCHOR_END: all

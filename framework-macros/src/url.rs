@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Token};
@@ -261,7 +261,8 @@ fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {
         let quoted = route::quote(&url);
         return Ok(quote!(::std::string::String::from(#quoted)));
     }
-    let keyword = query.args.first().is_some_and(|(k, _)| k.is_some());
+    // No arguments at all reads best as a missing keyword argument.
+    let keyword = query.args.first().is_none_or(|(k, _)| k.is_some());
     if query.args.iter().any(|(k, _)| k.is_some() != keyword) {
         return Err(syn::Error::new(
             query.name.span(),
@@ -349,7 +350,10 @@ fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {
         }
         let conv = &endpoint.converter_types[*converter];
         let is_int = *converter == "int";
-        args.push(quote!(::manouche::__private::url_arg::<#conv, _>(#name, &(#expr), #is_int)));
+        // Spanned at the argument, so a type error points at the value the user gave.
+        args.push(quote_spanned! {expr.span()=>
+            ::manouche::__private::url_arg::<#conv, _>(#name, &(#expr), #is_int)
+        });
     }
     let pieces = endpoint.pieces.iter().map(|p| match p {
         Piece::Literal(l) => quote!(::manouche::__private::UrlPiece::Literal(#l)),

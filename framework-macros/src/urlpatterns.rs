@@ -289,6 +289,32 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             })
             .collect();
         let n_caps = captures.len();
+        if n_caps > 16 {
+            return Err(syn::Error::new(
+                span,
+                "a route may have at most 16 captures",
+            ));
+        }
+        // How many '/' a matching path has: fixed, unless a capture may hold '/'. The
+        // generated code compares it first, which skips most patterns at once.
+        let spans_slashes = captures.iter().any(|(c, _)| *c == "path");
+        // A user converter says itself whether it spans slashes: a constant, so the guard
+        // costs nothing when it does not.
+        let user_spans: Vec<TokenStream> = captures
+            .iter()
+            .filter(|(c, _)| parsed.converters.iter().any(|r| r.name.value() == **c))
+            .map(|(c, _)| {
+                let conv = converter_path(c, &parsed.converters);
+                quote!(<#conv as ::manouche::urls::Converter>::SPANS_SLASHES ||)
+            })
+            .collect();
+        let literal_slashes = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Literal(l) => l.matches('/').count(),
+                Piece::Capture { .. } => 0,
+            })
+            .sum::<usize>();
         let variant = format_ident!("P{}", i);
         let name_tokens = match &entry.name {
             Some(n) => quote!(::core::option::Option::Some(#n)),
@@ -317,17 +343,22 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                     }
                 });
                 let construct = quote_spanned! {span=> #view { #(#fields,)* } };
+                let slash_guard = if spans_slashes {
+                    quote!()
+                } else {
+                    quote!((#(#user_spans)* slashes == #literal_slashes) &&)
+                };
                 resolves.push(quote! {
                     {
                         let pattern = &__PATTERNS[#i];
                         let mut caps = [(0usize, 0usize); #n_caps];
-                        if ::manouche::__private::match_segments(pattern.segments, path, true, &mut caps).is_some() {
+                        if #slash_guard ::manouche::__private::match_segments(pattern.segments, path, true, &mut caps).is_some() {
                             let view = (|| -> ::core::option::Option<#view> {
                                 ::core::option::Option::Some(#construct)
                             })();
                             if let ::core::option::Option::Some(view) = view {
                                 rm.push(pattern);
-                                rm.capture(pattern, path, &caps);
+                                rm.capture(path, &caps);
                                 return ::core::option::Option::Some(__Match::#variant(view));
                             }
                         }
@@ -365,7 +396,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 resolves.push(quote! {
                     {
                         let pattern = &__PATTERNS[#i];
-                        if let ::core::option::Option::Some(end) = ::manouche::__private::match_segments(pattern.segments, path, false, &mut []) {
+                        if slashes >= #literal_slashes
+                            && let ::core::option::Option::Some(end) = ::manouche::__private::match_segments(pattern.segments, path, false, &mut [])
+                        {
                             let depth = rm.push(pattern);
                             if let ::core::option::Option::Some(m) = #conf::resolve(&path[end..], rm) {
                                 return ::core::option::Option::Some(__Match::#variant(m));
@@ -426,6 +459,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
 
             #[allow(unused_variables, clippy::redundant_closure_call)]
             fn resolve(path: &str, rm: &mut ::manouche::__private::ResolverMatch) -> ::core::option::Option<__Match> {
+                let slashes = ::manouche::__private::count_slashes(path);
                 #(#resolves)*
                 ::core::option::Option::None
             }

@@ -51,6 +51,12 @@ pub mod __private {
 
     use crate::urls::{Converter, FromPathParam, ToUrl};
 
+    /// How many `/` a path has: routes whose captures cannot hold `/` need exactly theirs.
+    #[inline]
+    pub fn count_slashes(path: &str) -> usize {
+        path.bytes().filter(|&b| b == b'/').count()
+    }
+
     /// Converts a capture for a view parameter whose type is inferred.
     #[inline]
     pub fn from_path_param<C: Converter, T: FromPathParam<C>>(value: &str) -> Option<T> {

@@ -27,7 +27,11 @@ type UserLayer = Arc<dyn Fn(ProjectService) -> ProjectService + Send + Sync>;
 
 /// A manouche project with root URLconf `U`:
 ///
-/// ```ignore
+/// ```no_run
+/// mod urls {
+///     manouche::urlpatterns! {}
+/// }
+///
 /// fn main() -> std::process::ExitCode {
 ///     manouche::Project::<urls::UrlConf>::new(env!("CARGO_MANIFEST_DIR")).execute_from_command_line()
 /// }

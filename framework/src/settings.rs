@@ -119,13 +119,20 @@ impl Settings {
     /// Parses settings from TOML text; errors name `file`, the line and the key.
     pub fn from_toml(text: &str, file: &Path) -> Result<Settings, ImproperlyConfigured> {
         toml::from_str::<Settings>(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             let msg = e.message().trim_end();
-            match line {
-                Some(line) => ImproperlyConfigured(format!("{}:{line}: {msg}", file.display())),
-                None => ImproperlyConfigured(format!("{}: {msg}", file.display())),
+            let Some(span) = e.span() else {
+                return ImproperlyConfigured(format!("{}: {msg}", file.display()));
+            };
+            let start = span.start.min(text.len());
+            let line = text[..start].matches('\n').count() + 1;
+            let line_text = text.lines().nth(line - 1).unwrap_or("");
+            match line_text.split_once('=') {
+                Some((key, _)) => ImproperlyConfigured(format!(
+                    "{}:{line}: {}: {msg}",
+                    file.display(),
+                    key.trim()
+                )),
+                None => ImproperlyConfigured(format!("{}:{line}: {msg}", file.display())),
             }
         })
     }

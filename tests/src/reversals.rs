@@ -5,11 +5,7 @@ use manouche::{NoReverseMatch, url};
 
 /// The URLs of routes without parameters.
 pub fn without_arguments() -> Vec<String> {
-    vec![
-        url!("home"),
-        url!("shop:index"),
-        url!("shop:reviews:list"),
-    ]
+    vec![url!("home"), url!("shop:index"), url!("shop:reviews:list")]
 }
 
 /// `url!("str", value = v)`.

@@ -40,9 +40,15 @@ async fn append_slash_on_post_with_debug_is_an_explained_500() {
     let mut c = site_debug();
     let r = c.post("/slash", &[("a", "1")]).await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(r.text().contains("You called this URL via POST, but the URL doesn&#x27;t end in a slash"));
+    assert!(
+        r.text()
+            .contains("You called this URL via POST, but the URL doesn&#x27;t end in a slash")
+    );
     let mut c = site();
-    assert_eq!(c.post("/slash", &[]).await.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        c.post("/slash", &[]).await.status,
+        StatusCode::MOVED_PERMANENTLY
+    );
 }
 
 #[tokio::test]
@@ -111,7 +117,10 @@ async fn panics_and_errors_are_500_and_the_next_request_is_served() {
     assert_eq!(c.get("/").await.status, StatusCode::OK);
     let r = c.get("/error").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(!r.text().contains("invalid digit"), "no details with DEBUG off");
+    assert!(
+        !r.text().contains("invalid digit"),
+        "no details with DEBUG off"
+    );
 }
 
 #[tokio::test]
@@ -120,19 +129,30 @@ async fn technical_500_shows_the_error_where_it_came_from_and_masks_secrets() {
     let mut headers = HeaderMap::new();
     headers.insert("cookie", HeaderValue::from_static("sessionid=abc123secret"));
     headers.insert("x-api-key", HeaderValue::from_static("topsecret"));
-    let r = c.send(Method::GET, "/error?q=1", headers, Default::default()).await;
+    let r = c
+        .send(Method::GET, "/error?q=1", headers, Default::default())
+        .await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     let text = r.text();
-    assert!(text.contains("<title>ParseIntError at /error</title>"), "{text}");
+    assert!(
+        text.contains("<title>ParseIntError at /error</title>"),
+        "{text}"
+    );
     assert!(text.contains("<pre class=\"exception_value\">invalid digit found in string</pre>"));
     assert!(text.contains("tests/src/views.rs:"), "location of the ?");
-    assert!(text.contains("manouche_tests::views::error"), "raised during");
+    assert!(
+        text.contains("manouche_tests::views::error"),
+        "raised during"
+    );
     assert!(!text.contains("abc123secret") && !text.contains("topsecret"));
     assert!(!text.contains("test-site-secret-key"));
     assert!(text.contains("********************"));
 
     let r = c.get("/panic").await;
-    assert!(r.text().contains("<pre class=\"exception_value\">kaboom</pre>"));
+    assert!(
+        r.text()
+            .contains("<pre class=\"exception_value\">kaboom</pre>")
+    );
     assert!(r.text().contains("tests/src/views.rs:"));
 }
 
@@ -141,9 +161,13 @@ async fn technical_500_is_text_for_clients_that_do_not_take_html() {
     let mut c = site_debug();
     let mut headers = HeaderMap::new();
     headers.insert("accept", HeaderValue::from_static("application/json"));
-    let r = c.send(Method::GET, "/error", headers, Default::default()).await;
+    let r = c
+        .send(Method::GET, "/error", headers, Default::default())
+        .await;
     assert_eq!(r.header("content-type"), Some("text/plain; charset=utf-8"));
-    assert!(r.text().starts_with("ParseIntError at /error\ninvalid digit found in string\nRequest Method: GET\n"));
+    assert!(r.text().starts_with(
+        "ParseIntError at /error\ninvalid digit found in string\nRequest Method: GET\n"
+    ));
 }
 
 #[tokio::test]
@@ -151,7 +175,12 @@ async fn technical_404_lists_patterns_and_names_the_view_that_raised() {
     let mut c = site_debug();
     let r = c.get("/nope").await;
     let text = r.text();
-    assert!(text.contains("<li><code>shop/</code> <code>items/&lt;int:id&gt;/</code> [name='item']</li>"), "{text}");
+    assert!(
+        text.contains(
+            "<li><code>shop/</code> <code>items/&lt;int:id&gt;/</code> [name='item']</li>"
+        ),
+        "{text}"
+    );
     assert!(text.contains("The current path, <code>nope</code>, didn’t match any of these."));
     let text = c.get("/").await.text();
     assert_eq!(text, "home");

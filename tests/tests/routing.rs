@@ -1,10 +1,10 @@
 //! Django's URL dispatcher rules: the converter matrix, first match wins, namespaces and
 //! merged names, percent-encoding in reverse lookups, resolve(), NoReverseMatch texts.
 
+use manouche::NoReverseMatch;
 use manouche::http::StatusCode;
 use manouche::test::Client;
 use manouche::urls::{resolve, reverse, reverse_kwargs, reverse_with};
-use manouche::NoReverseMatch;
 use manouche_tests::reversals;
 
 fn site() -> Client {
@@ -82,7 +82,10 @@ async fn converter_matrix() {
 async fn first_match_wins_and_captures_are_greedy() {
     let mut c = site();
     assert_eq!(c.get("/first/42").await.text(), "first-int:42");
-    assert_eq!(c.get("/first/forty-two").await.text(), "first-str:forty-two");
+    assert_eq!(
+        c.get("/first/forty-two").await.text(),
+        "first-str:forty-two"
+    );
     // Greedy like the regex: "a-b-c" splits as ("a-b", "c").
     assert_eq!(c.get("/two/a-b-c").await.text(), "two:a-b|c");
     assert_eq!(body_or_404(&mut c, "/two/abc").await, None);
@@ -92,14 +95,20 @@ async fn first_match_wins_and_captures_are_greedy() {
 async fn trailing_slashes_are_literal() {
     let mut c = site();
     assert_eq!(c.get("/shop/items/7/").await.text(), "item 7");
-    assert_eq!(c.get("/shop/items/7").await.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(
+        c.get("/shop/items/7").await.status,
+        StatusCode::MOVED_PERMANENTLY
+    );
     assert_eq!(c.get("/int/7/").await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn namespaced_and_merged_names_through_url() {
     let _ = site(); // installs the root URLconf for the runtime reverse()
-    assert_eq!(reversals::without_arguments(), ["/", "/shop/", "/shop/reviews/"]);
+    assert_eq!(
+        reversals::without_arguments(),
+        ["/", "/shop/", "/shop/reviews/"]
+    );
     let mixed: Vec<String> = reversals::mixed().into_iter().map(Result::unwrap).collect();
     assert_eq!(
         mixed,
@@ -112,7 +121,10 @@ async fn namespaced_and_merged_names_through_url() {
             "/int/7"
         ]
     );
-    assert_eq!(reverse_kwargs("post", &[("slug", "x")]).unwrap(), "/blog/x/");
+    assert_eq!(
+        reverse_kwargs("post", &[("slug", "x")]).unwrap(),
+        "/blog/x/"
+    );
     // A namespaced name is reachable only with its namespace.
     assert_eq!(
         reverse("index").unwrap_err().to_string(),
@@ -128,7 +140,10 @@ async fn namespaced_and_merged_names_through_url() {
 fn url_percent_encodes_as_django_reverse() {
     assert_eq!(reversals::str_value("a b").unwrap(), "/str/a%20b");
     assert_eq!(reversals::str_value("über").unwrap(), "/str/%C3%BCber");
-    assert_eq!(reversals::str_value("~:@!$&'()*+,;=").unwrap(), "/str/~:@!$&'()*+,;=");
+    assert_eq!(
+        reversals::str_value("~:@!$&'()*+,;=").unwrap(),
+        "/str/~:@!$&'()*+,;="
+    );
     assert_eq!(reversals::str_value("a?b#c%").unwrap(), "/str/a%3Fb%23c%25");
     assert_eq!(reversals::path_value("a/b c").unwrap(), "/path/a/b%20c");
     assert_eq!(reversals::int_value(7).unwrap(), "/int/7");
@@ -192,10 +207,15 @@ fn runtime_reverse_messages_are_djangos() {
         "Reverse for 'str' with arguments '('a/b',)' not found. 1 pattern(s) tried: ['str/(?P<value>[^/]+)\\\\Z']"
     );
     assert_eq!(
-        reverse_kwargs("str", &[("nam", "x")]).unwrap_err().to_string(),
+        reverse_kwargs("str", &[("nam", "x")])
+            .unwrap_err()
+            .to_string(),
         "Reverse for 'str' with keyword arguments '{'nam': 'x'}' not found. 1 pattern(s) tried: ['str/(?P<value>[^/]+)\\\\Z']"
     );
-    assert_eq!(reverse_with("shop:item", &["12"]).unwrap(), "/shop/items/12/");
+    assert_eq!(
+        reverse_with("shop:item", &["12"]).unwrap(),
+        "/shop/items/12/"
+    );
 }
 
 #[test]
@@ -212,15 +232,12 @@ fn resolve_gives_the_view_route_names_and_captures() {
     let m = resolve("/two/a-b-c").expect("resolves");
     assert_eq!(m.view_name(), "two");
     assert_eq!(m.route(), "two/<slug:a>-<slug:b>");
-    assert_eq!(
-        m.kwargs(),
-        &[("a", "a-b".to_string()), ("b", "c".to_string())]
-    );
+    assert_eq!(m.kwargs(), [("a", "a-b"), ("b", "c")]);
     // Like Django's resolve(), the path is taken as already decoded.
     let m = resolve("/str/a b").expect("resolves");
-    assert_eq!(m.kwargs(), &[("value", "a b".to_string())]);
+    assert_eq!(m.kwargs(), [("value", "a b")]);
     let m = resolve("/str/a%20b").expect("resolves");
-    assert_eq!(m.kwargs(), &[("value", "a%20b".to_string())]);
+    assert_eq!(m.kwargs(), [("value", "a%20b")]);
     assert!(resolve("/nope").is_none());
     assert!(resolve("/small/300").is_none());
 }

@@ -1,3 +1,4 @@
+// ANCHOR: all
 use manouche::{app, urlpatterns};
 
 use super::views;
@@ -8,3 +9,4 @@ urlpatterns! {
     path("", views::index, name = "index"),
     path("<str:name>", views::greet, name = "greet"),
 }
+// ANCHOR_END: all

@@ -34,6 +34,21 @@ fn step(
             .flatten(),
         Segment::Capture { converter, .. } => {
             let limit = scan_limit(converter, path, pos);
+            // A capture that cannot hold '/' and is followed by '/' (or by nothing) can only
+            // end where the segment ends: shorter candidates could never match what follows.
+            let segment_bound = !converter.spans_slashes
+                && match rest.first() {
+                    None => true,
+                    Some(Segment::Literal(l)) => l.starts_with('/'),
+                    Some(Segment::Capture { .. }) => false,
+                };
+            if segment_bound {
+                if limit > pos && (converter.matches)(&path[pos..limit]) {
+                    caps[cap] = (pos, limit);
+                    return step(rest, path, limit, endpoint, caps, cap + 1);
+                }
+                return None;
+            }
             // Greedy: the longest candidate first, then shorter ones (regex backtracking).
             let mut end = limit;
             while end > pos {

@@ -104,12 +104,18 @@ impl ConverterRef {
 
 const MAX_DEPTH: usize = 8;
 
+/// The most captures one route may have (`urlpatterns!` refuses more).
+pub const MAX_CAPTURES: usize = 16;
+
 /// What resolution found (Django's `ResolverMatch`).
 #[derive(Debug, Clone)]
 pub struct ResolverMatch {
     chain: [Option<&'static Pattern>; MAX_DEPTH],
     depth: usize,
-    captured: Vec<(&'static str, String)>,
+    /// The endpoint's part of the path, kept only when it has captures.
+    path: Option<Box<str>>,
+    caps: [(u32, u32); MAX_CAPTURES],
+    ncaps: usize,
 }
 
 impl Default for ResolverMatch {
@@ -117,7 +123,9 @@ impl Default for ResolverMatch {
         ResolverMatch {
             chain: [None; MAX_DEPTH],
             depth: 0,
-            captured: Vec::new(),
+            path: None,
+            caps: [(0, 0); MAX_CAPTURES],
+            ncaps: 0,
         }
     }
 }
@@ -134,17 +142,17 @@ impl ResolverMatch {
         before
     }
 
-    /// Records the captured texts of the endpoint.
+    /// Records where the endpoint's captures are in `path` (copied only if there are any).
     #[doc(hidden)]
-    pub fn capture(&mut self, pattern: &'static Pattern, path: &str, caps: &[(usize, usize)]) {
-        let names = pattern.segments.iter().filter_map(|s| match s {
-            Segment::Capture { name, .. } => Some(*name),
-            Segment::Literal(_) => None,
-        });
-        self.captured = names
-            .zip(caps)
-            .map(|(n, &(a, b))| (n, path[a..b].to_owned()))
-            .collect();
+    pub fn capture(&mut self, path: &str, caps: &[(usize, usize)]) {
+        if caps.is_empty() {
+            return;
+        }
+        self.path = Some(path.into());
+        self.ncaps = caps.len().min(MAX_CAPTURES);
+        for (slot, &(a, b)) in self.caps.iter_mut().zip(caps) {
+            *slot = (a as u32, b as u32);
+        }
     }
 
     /// Forgets patterns recorded after `depth` (an include whose children did not match).
@@ -221,8 +229,18 @@ impl ResolverMatch {
     }
 
     /// The captured texts by parameter name (Django's `kwargs`, before conversion).
-    pub fn kwargs(&self) -> &[(&'static str, String)] {
-        &self.captured
+    pub fn kwargs(&self) -> Vec<(&'static str, &str)> {
+        let (Some(pattern), Some(path)) = (self.endpoint(), self.path.as_deref()) else {
+            return Vec::new();
+        };
+        let names = pattern.segments.iter().filter_map(|s| match s {
+            Segment::Capture { name, .. } => Some(*name),
+            Segment::Literal(_) => None,
+        });
+        names
+            .zip(&self.caps[..self.ncaps])
+            .map(|(n, &(a, b))| (n, &path[a as usize..b as usize]))
+            .collect()
     }
 }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every check of the project, as CI runs it: formatting, lints, and all the tests
+# (unit, real-socket, in-process, compile-fail UI). Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+    if need apt-get; then
+        [ -n "${APT_UPDATED:-}" ] || { apt-get update -qq >/dev/null 2>&1 || true; APT_UPDATED=1; }
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "please install: $*" >&2
+        exit 1
+    fi
+}
+need curl || apt_install curl
+rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy
+
+# PostgreSQL backs the session tests; start it when the machine has it and it is down.
+if need pg_ctlcluster && [ -d /etc/postgresql ] && ! (need pg_isready && pg_isready -q -h 127.0.0.1 -p 5432); then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked 2>&1 | tee /tmp/manouche-test.log
+# One closing line for CI: the totals of every test binary.
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, i }' /tmp/manouche-test.log

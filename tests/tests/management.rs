@@ -1,0 +1,146 @@
+//! The project's binary as manage.py: runserver's address rules and messages, check,
+//! showurls, unknown commands.
+
+use std::process::Command;
+
+use manouche::management::parse_addrport;
+use manouche_tests::support::Server;
+
+const DEMO: &str = env!("CARGO_BIN_EXE_demo-site");
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let out = Command::new(DEMO)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run the demo");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn addrport_follows_runserver() {
+    let ok = |s: Option<&str>| parse_addrport(s).unwrap();
+    assert_eq!(ok(None), ("127.0.0.1".to_string(), 8000));
+    assert_eq!(ok(Some("8080")), ("127.0.0.1".to_string(), 8080));
+    assert_eq!(ok(Some("0:8000")), ("0.0.0.0".to_string(), 8000));
+    assert_eq!(ok(Some("10.0.0.1:80")), ("10.0.0.1".to_string(), 80));
+    assert_eq!(ok(Some("[::1]:8000")), ("[::1]".to_string(), 8000));
+    assert_eq!(ok(Some("localhost:8000")), ("localhost".to_string(), 8000));
+    for bad in [
+        "abc",
+        "1.2.3.4:",
+        ":8000",
+        "[::1]",
+        "host name:80",
+        "[zz]:80",
+    ] {
+        assert!(parse_addrport(Some(bad)).is_err(), "{bad}");
+    }
+    assert_eq!(
+        parse_addrport(Some("abc")).unwrap_err().to_string(),
+        "\"abc\" is not a valid port number or address:port pair."
+    );
+}
+
+#[test]
+fn a_bad_address_is_refused_with_djangos_message() {
+    let (code, _, err) = run(&["runserver", "abc"], &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.trim(),
+        "CommandError: \"abc\" is not a valid port number or address:port pair."
+    );
+}
+
+#[test]
+fn a_busy_port_is_reported() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let (code, _, err) = run(&["runserver", &format!("127.0.0.1:{port}")], &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Error: That port is already in use."), "{err}");
+}
+
+#[test]
+fn debug_off_without_allowed_hosts_refuses_to_start() {
+    let (code, _, err) = run(
+        &["runserver", "127.0.0.1:0"],
+        &[("MANOUCHE_DEBUG", "false"), ("MANOUCHE_ALLOWED_HOSTS", "")],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.trim(),
+        "CommandError: You must set settings.ALLOWED_HOSTS if DEBUG is False."
+    );
+    let (code, _, err) = run(
+        &["runserver", "127.0.0.1:0"],
+        &[("MANOUCHE_DEBUG", "false"), ("MANOUCHE_SECRET_KEY", "")],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.trim(),
+        "CommandError: The SECRET_KEY setting must not be empty."
+    );
+}
+
+#[test]
+fn the_banner_is_runserver_s() {
+    let server = Server::start(DEMO, &[]);
+    let out = server.stdout();
+    assert!(
+        out.starts_with(
+            "Performing system checks...\n\nSystem check identified no issues (0 silenced).\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains(&format!(
+        "Starting development server at http://{}/\nQuit the server with CONTROL-C.",
+        server.addr
+    )));
+}
+
+#[test]
+fn check_showurls_help_and_unknown_commands() {
+    let (code, out, _) = run(&["check"], &[]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "System check identified no issues (0 silenced).\n")
+    );
+    let (code, out, _) = run(&["showurls"], &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n"
+    );
+    let (code, out, _) = run(&["help"], &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("runserver"));
+    let (code, _, err) = run(&["frobnicate"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("Unknown command: 'frobnicate'\nType '"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_bad_settings_file_stops_the_command() {
+    let dir = std::env::temp_dir().join(format!("manouche-settings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("settings.toml"),
+        "DEBUG = true\nALLOWED_HOSTS = \"localhost\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["check"], &[("MANOUCHE_BASE_DIR", dir.to_str().unwrap())]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("settings.toml:2: ALLOWED_HOSTS: invalid type"),
+        "{err}"
+    );
+}

@@ -1,0 +1,121 @@
+//! Settings: Django's defaults, settings.toml errors that name file, line and key, and
+//! environment overrides.
+
+use std::path::Path;
+
+use manouche::Settings;
+
+#[test]
+fn defaults_are_djangos() {
+    let s = Settings::default();
+    assert!(!s.debug, "DEBUG is off unless set");
+    assert!(s.allowed_hosts.is_empty());
+    assert!(s.append_slash);
+    assert_eq!(s.data_upload_max_memory_size, Some(2_621_440));
+    assert_eq!(s.data_upload_max_number_fields, Some(1000));
+    assert_eq!(s.x_frame_options, "DENY");
+    assert_eq!(s.secure_referrer_policy, "same-origin");
+    assert_eq!(s.secure_cross_origin_opener_policy, "same-origin");
+    assert_eq!(s.static_url, "static/");
+}
+
+#[test]
+fn a_bad_value_names_the_file_line_and_key() {
+    let err = Settings::from_toml(
+        "# my settings\nSECRET_KEY = \"x\"\nDEBUG = \"yes\"\n",
+        Path::new("/p/settings.toml"),
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("/p/settings.toml:3: DEBUG: "), "{msg}");
+    assert!(msg.contains("bool"), "{msg}");
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_its_name() {
+    let err = Settings::from_toml("DEBUG = true\nDEBGU = false\n", Path::new("settings.toml"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("settings.toml:2: DEBGU: unknown field `DEBGU`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let err = Settings::from_toml(
+        "DEBUG = true\nALLOWED_HOSTS = [\n",
+        Path::new("settings.toml"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("settings.toml:"), "{err}");
+}
+
+#[test]
+fn environment_variables_override_the_file() {
+    let mut s =
+        Settings::from_toml("DEBUG = true\nALLOWED_HOSTS = [\"a\"]\n", Path::new("x")).unwrap();
+    s.apply_env([
+        ("MANOUCHE_DEBUG".to_string(), "false".to_string()),
+        (
+            "MANOUCHE_ALLOWED_HOSTS".to_string(),
+            "example.com, .example.org".to_string(),
+        ),
+        (
+            "MANOUCHE_DATA_UPLOAD_MAX_MEMORY_SIZE".to_string(),
+            "10".to_string(),
+        ),
+        (
+            "DATABASE_URL".to_string(),
+            "postgres://localhost/test".to_string(),
+        ),
+        ("MANOUCHE_BASE_DIR".to_string(), "/elsewhere".to_string()),
+        ("UNRELATED".to_string(), "1".to_string()),
+    ])
+    .unwrap();
+    assert!(!s.debug);
+    assert_eq!(s.allowed_hosts, ["example.com", ".example.org"]);
+    assert_eq!(s.data_upload_max_memory_size, Some(10));
+    assert_eq!(s.database_url, "postgres://localhost/test");
+}
+
+#[test]
+fn a_bad_environment_variable_is_named() {
+    let mut s = Settings::default();
+    let err = s
+        .apply_env([(
+            "MANOUCHE_SECURE_HSTS_SECONDS".to_string(),
+            "soon".to_string(),
+        )])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("environment variable MANOUCHE_SECURE_HSTS_SECONDS:"),
+        "{err}"
+    );
+    let err = s
+        .apply_env([("MANOUCHE_DEBGU".to_string(), "1".to_string())])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown field `DEBGU`"), "{err}");
+}
+
+#[test]
+fn debug_off_needs_allowed_hosts_and_a_secret_key() {
+    let mut s = Settings::default();
+    assert_eq!(
+        s.check().unwrap_err().to_string(),
+        "You must set settings.ALLOWED_HOSTS if DEBUG is False."
+    );
+    s.allowed_hosts = vec!["example.com".into()];
+    assert_eq!(
+        s.check().unwrap_err().to_string(),
+        "The SECRET_KEY setting must not be empty."
+    );
+    s.secret_key = "k".into();
+    assert!(s.check().is_ok());
+    let debug = Settings::from_toml("DEBUG = true\n", Path::new("x")).unwrap();
+    assert!(debug.check().is_ok(), "DEBUG on needs neither");
+}

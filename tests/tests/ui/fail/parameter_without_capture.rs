@@ -1,0 +1,11 @@
+mod views {
+    use manouche::prelude::*;
+    #[view]
+    pub fn greet(_request: &Request, name: String) -> String { name }
+}
+mod urls {
+    manouche::urlpatterns! {
+        path("hello/", crate::views::greet, name = "greet"),
+    }
+}
+fn main() {}

@@ -1,0 +1,4 @@
+use manouche::prelude::*;
+#[view]
+pub fn greet(name: String) -> String { name }
+fn main() {}
