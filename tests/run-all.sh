@@ -27,6 +27,6 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
-cargo test --workspace --locked 2>&1 | tee /tmp/manouche-test.log
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee /tmp/manouche-test.log
 # One closing line for CI: the totals of every test binary.
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, i }' /tmp/manouche-test.log

@@ -79,9 +79,9 @@ async fn handle<U: UrlConf>(req: http::Request<Body>) -> Response {
         }
     };
     let mut request = Request::new(head, body, settings);
-    let mut rm = ResolverMatch::default();
-    let path = request.path();
-    let matched = U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm);
+    let path = request.shared_path();
+    let mut rm = ResolverMatch::for_path(path.clone());
+    let matched = U::resolve(path.strip_prefix('/').unwrap_or(&path), &mut rm);
     let response = match matched {
         Some(m) => {
             request.set_resolver_match(rm);

@@ -10,7 +10,22 @@ pub mod support;
 pub mod urls;
 pub mod views;
 
-/// The test site as a project.
+/// The test site as a project, with one command of its own.
 pub fn project() -> manouche::Project<urls::UrlConf> {
-    manouche::Project::new(concat!(env!("CARGO_MANIFEST_DIR"), "/site"))
+    manouche::Project::new(concat!(env!("CARGO_MANIFEST_DIR"), "/site")).command(
+        "greet",
+        "Greets the names given.",
+        greet_command,
+    )
+}
+
+/// `testsite greet NAME…`.
+fn greet_command(args: &[String]) -> Result<(), manouche::management::CommandError> {
+    if args.is_empty() {
+        return Err(manouche::management::CommandError(
+            "greet needs at least one name".into(),
+        ));
+    }
+    println!("Hello, {}!", args.join(" and "));
+    Ok(())
 }

@@ -45,11 +45,18 @@ impl Server {
         let out_pipe = child.stdout.take().expect("stdout");
         let out_buf = stdout.clone();
         std::thread::spawn(move || {
+            let mut addr = None;
             for line in BufReader::new(out_pipe).lines().map_while(Result::ok) {
+                out_buf.lock().unwrap().push_str(&format!("{line}\n"));
                 if let Some(rest) = line.strip_prefix("Starting development server at http://") {
-                    let _ = tx.send(rest.trim_end_matches('/').to_string());
+                    addr = Some(rest.trim_end_matches('/').to_string());
                 }
-                out_buf.lock().unwrap().push_str(&(line + "\n"));
+                // The banner's last line: the whole banner is in the buffer now.
+                if line.starts_with("Quit the server with CONTROL-C.")
+                    && let Some(a) = addr.take()
+                {
+                    let _ = tx.send(a);
+                }
             }
         });
         let err_pipe = child.stderr.take().expect("stderr");

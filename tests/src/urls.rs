@@ -30,6 +30,8 @@ urlpatterns! {
     path("json", views::json, name = "json"),
     path("echo-body", views::echo_body, name = "echo-body"),
     path("only-post", views::only_post, name = "only-post"),
+    path("set-cookie", views::set_cookie, name = "set-cookie"),
+    path("read-cookie", views::read_cookie, name = "read-cookie"),
     path("slash/", views::home, name = "slash"),
     path("shop/", include(crate::shop::urls)),
     path("blog/", include(crate::blog::urls)),

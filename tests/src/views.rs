@@ -162,3 +162,20 @@ pub fn only_post(request: &mut Request) -> Result<&'static str> {
     }
     Ok("posted")
 }
+
+/// Sets a cookie, which the test client must send back.
+#[view]
+pub fn set_cookie(_request: &Request) -> Response {
+    let mut r = "set".into_response();
+    r.headers_mut().insert(
+        "set-cookie",
+        HeaderValue::from_static("flavour=oatmeal; Path=/"),
+    );
+    r
+}
+
+/// Echoes the cookie.
+#[view]
+pub fn read_cookie(request: &Request) -> String {
+    request.cookie("flavour").unwrap_or("none").to_string()
+}

@@ -205,8 +205,32 @@ async fn security_headers_never_override_the_views_own() {
 #[tokio::test]
 async fn the_client_keeps_cookies() {
     let mut c = site();
-    c.set_cookie("a", "1");
-    assert_eq!(c.cookie("a"), Some("1"));
+    assert_eq!(c.get("/read-cookie").await.text(), "none");
+    c.get("/set-cookie").await;
+    assert_eq!(c.cookie("flavour"), Some("oatmeal"));
+    assert_eq!(c.get("/read-cookie").await.text(), "oatmeal");
+    c.set_cookie("flavour", "ginger");
+    assert_eq!(c.get("/read-cookie").await.text(), "ginger");
+}
+
+#[tokio::test]
+async fn user_tower_layers_plug_in_even_when_they_change_the_body_type() {
+    use tower::util::MapResponseLayer;
+    let project = manouche_tests::project()
+        .layer(MapResponseLayer::new(|mut r: manouche::Response| {
+            r.headers_mut()
+                .insert("x-layer", HeaderValue::from_static("outer"));
+            r
+        }))
+        .layer(MapResponseLayer::new(|r: manouche::Response| {
+            r.map(|_| http_body_util::Full::new(bytes::Bytes::from_static(b"replaced")))
+        }));
+    let mut c = Client::new(&project, |_| {});
+    let r = c.get("/").await;
+    assert_eq!(r.header("x-layer"), Some("outer"));
+    assert_eq!(r.text(), "replaced");
+    // Inside the built-in middleware: security headers are still added.
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
 }
 
 #[tokio::test]

@@ -144,3 +144,25 @@ fn a_bad_settings_file_stops_the_command() {
         "{err}"
     );
 }
+
+#[test]
+fn project_commands_run_and_report_errors() {
+    let site = env!("CARGO_BIN_EXE_testsite");
+    let out = Command::new(site)
+        .args(["greet", "Ada", "Alan"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Hello, Ada and Alan!\n"
+    );
+    let out = Command::new(site).arg("greet").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "CommandError: greet needs at least one name\n"
+    );
+    let out = Command::new(site).arg("help").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("greet        Greets the names given."));
+}

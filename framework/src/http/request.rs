@@ -13,7 +13,8 @@ use crate::urls::ResolverMatch;
 pub struct Request {
     head: Parts,
     body: Bytes,
-    path: String,
+    /// The decoded path, shared with the resolver match.
+    path: Arc<str>,
     settings: Arc<Settings>,
     resolver_match: Option<ResolverMatch>,
 }
@@ -21,7 +22,12 @@ pub struct Request {
 impl Request {
     /// Builds a request from its parts; `path` is the percent-decoded path.
     pub(crate) fn new(head: Parts, body: Bytes, settings: Arc<Settings>) -> Self {
-        let path = crate::urls::decode_path(head.uri.path());
+        let raw = head.uri.path();
+        let path: Arc<str> = if raw.contains('%') {
+            crate::urls::decode_path(raw).into()
+        } else {
+            raw.into()
+        };
         Request {
             head,
             body,
@@ -39,6 +45,10 @@ impl Request {
     /// The percent-decoded path, like Django's `request.path` (`/hello/a b` for `/hello/a%20b`).
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    pub(crate) fn shared_path(&self) -> Arc<str> {
+        self.path.clone()
     }
 
     /// The path as the client sent it, still percent-encoded.

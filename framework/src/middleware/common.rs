@@ -1,15 +1,12 @@
 //! Django's CommonMiddleware, APPEND_SLASH part: a 404 for `/path` becomes a 301 to `/path/`
 //! when only the latter resolves (query string kept).
 
-use std::convert::Infallible;
-use std::task::{Context, Poll};
-
 use http::{HeaderValue, Method, StatusCode, header};
 use tower_layer::Layer;
-use tower_service::Service;
 
+use super::{Middleware, Next, Wrapped};
 use crate::error::{Error, ErrorKind};
-use crate::handler::{BoxFuture, error_page, settings_of};
+use crate::handler::{error_page, settings_of};
 use crate::http::{Body, Response};
 use crate::urls::decode_path;
 use crate::views::debug::PageRequest;
@@ -28,45 +25,27 @@ impl CommonLayer {
 }
 
 impl<S> Layer<S> for CommonLayer {
-    type Service = Common<S>;
+    type Service = Wrapped<Self, S>;
     fn layer(&self, inner: S) -> Self::Service {
-        Common {
-            inner,
-            resolves: self.resolves,
-        }
+        Wrapped::new(*self, inner)
     }
 }
 
-/// The service of [`CommonLayer`].
-#[derive(Debug, Clone)]
-pub struct Common<S> {
-    inner: S,
-    resolves: fn(&str) -> bool,
-}
-
-impl<S> Service<http::Request<Body>> for Common<S>
-where
-    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+impl Middleware for CommonLayer {
+    fn call(
+        &self,
+        req: http::Request<Body>,
+        next: impl FnOnce(http::Request<Body>) -> Next,
+    ) -> Next {
         let settings = settings_of(&req);
         if !settings.append_slash || req.uri().path().ends_with('/') {
-            return Box::pin(self.inner.call(req));
+            return next(req);
         }
         let method = req.method().clone();
         let uri = req.uri().clone();
         let host = req.headers().get(header::HOST).cloned();
         let resolves = self.resolves;
-        let fut = self.inner.call(req);
+        let fut = next(req);
         Box::pin(async move {
             let response = fut.await?;
             if response.status() != StatusCode::NOT_FOUND {

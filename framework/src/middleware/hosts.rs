@@ -1,16 +1,13 @@
 //! ALLOWED_HOSTS: a request for a host the site does not serve gets a 400 (Django's
 //! `DisallowedHost`), which protects absolute URLs and CSRF origin checks.
 
-use std::convert::Infallible;
-use std::task::{Context, Poll};
-
 use http::header;
 use tower_layer::Layer;
-use tower_service::Service;
 
+use super::{Middleware, Next, Wrapped};
 use crate::error::{Error, ErrorKind};
-use crate::handler::{BoxFuture, error_page, settings_of};
-use crate::http::{Body, Response};
+use crate::handler::{error_page, settings_of};
+use crate::http::Body;
 use crate::views::debug::PageRequest;
 
 /// The Host the client asked for: the `Host` header, or the HTTP/2 authority.
@@ -83,16 +80,10 @@ pub fn validate_host(domain: &str, allowed: &[String]) -> bool {
 pub struct AllowedHostsLayer;
 
 impl<S> Layer<S> for AllowedHostsLayer {
-    type Service = AllowedHosts<S>;
+    type Service = Wrapped<Self, S>;
     fn layer(&self, inner: S) -> Self::Service {
-        AllowedHosts { inner }
+        Wrapped::new(*self, inner)
     }
-}
-
-/// The service of [`AllowedHostsLayer`].
-#[derive(Debug, Clone)]
-pub struct AllowedHosts<S> {
-    inner: S,
 }
 
 /// Why a host is refused, in Django's words; `None` when it is allowed.
@@ -108,20 +99,12 @@ pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
     }
 }
 
-impl<S> Service<http::Request<Body>> for AllowedHosts<S>
-where
-    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+impl Middleware for AllowedHostsLayer {
+    fn call(
+        &self,
+        req: http::Request<Body>,
+        next: impl FnOnce(http::Request<Body>) -> Next,
+    ) -> Next {
         let settings = settings_of(&req);
         let host = req
             .headers()
@@ -136,6 +119,6 @@ where
             let response = error_page(&err, &page, &settings, &[]);
             return Box::pin(async move { Ok(response) });
         }
-        Box::pin(self.inner.call(req))
+        next(req)
     }
 }

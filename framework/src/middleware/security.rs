@@ -1,14 +1,11 @@
 //! Django's SecurityMiddleware and XFrameOptionsMiddleware: headers added to every response
 //! that does not already have them.
 
-use std::convert::Infallible;
-use std::task::{Context, Poll};
-
 use http::{HeaderValue, header};
 use tower_layer::Layer;
-use tower_service::Service;
 
-use crate::handler::{BoxFuture, settings_of};
+use super::{Middleware, Next, Wrapped};
+use crate::handler::settings_of;
 use crate::http::{Body, Response};
 use crate::settings::Settings;
 
@@ -18,35 +15,21 @@ use crate::settings::Settings;
 pub struct SecurityHeadersLayer;
 
 impl<S> Layer<S> for SecurityHeadersLayer {
-    type Service = SecurityHeaders<S>;
+    type Service = Wrapped<Self, S>;
     fn layer(&self, inner: S) -> Self::Service {
-        SecurityHeaders { inner }
+        Wrapped::new(*self, inner)
     }
 }
 
-/// The service of [`SecurityHeadersLayer`].
-#[derive(Debug, Clone)]
-pub struct SecurityHeaders<S> {
-    inner: S,
-}
-
-impl<S> Service<http::Request<Body>> for SecurityHeaders<S>
-where
-    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
-    S::Future: Send + 'static,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+impl Middleware for SecurityHeadersLayer {
+    fn call(
+        &self,
+        req: http::Request<Body>,
+        next: impl FnOnce(http::Request<Body>) -> Next,
+    ) -> Next {
         let settings = settings_of(&req);
         let secure = req.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
-        let fut = self.inner.call(req);
+        let fut = next(req);
         Box::pin(async move {
             let mut response = fut.await?;
             add_headers(&mut response, &settings, secure);

@@ -6,7 +6,7 @@ mod matcher;
 pub(crate) mod reverse;
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub use converters::{Converter, FromPathParam, ToUrl};
 pub use matcher::match_segments;
@@ -112,8 +112,8 @@ pub const MAX_CAPTURES: usize = 16;
 pub struct ResolverMatch {
     chain: [Option<&'static Pattern>; MAX_DEPTH],
     depth: usize,
-    /// The endpoint's part of the path, kept only when it has captures.
-    path: Option<Box<str>>,
+    /// The path the captures are in, shared with the request (not copied).
+    path: Option<Arc<str>>,
     caps: [(u32, u32); MAX_CAPTURES],
     ncaps: usize,
 }
@@ -131,6 +131,14 @@ impl Default for ResolverMatch {
 }
 
 impl ResolverMatch {
+    /// A match about to be made for `path`: captures will point into it without copying.
+    pub fn for_path(path: Arc<str>) -> Self {
+        ResolverMatch {
+            path: Some(path),
+            ..ResolverMatch::default()
+        }
+    }
+
     /// Records that `pattern` matched; returns the depth to truncate back to on failure.
     #[doc(hidden)]
     pub fn push(&mut self, pattern: &'static Pattern) -> usize {
@@ -142,16 +150,27 @@ impl ResolverMatch {
         before
     }
 
-    /// Records where the endpoint's captures are in `path` (copied only if there are any).
+    /// Records where the endpoint's captures are in `path`, a slice of the path given to
+    /// [`ResolverMatch::for_path`] (copied only when it is not one).
     #[doc(hidden)]
     pub fn capture(&mut self, path: &str, caps: &[(usize, usize)]) {
         if caps.is_empty() {
             return;
         }
-        self.path = Some(path.into());
+        let base = match &self.path {
+            Some(full) => {
+                let (start, sub) = (full.as_ptr() as usize, path.as_ptr() as usize);
+                (sub >= start && sub + path.len() <= start + full.len()).then(|| sub - start)
+            }
+            None => None,
+        };
+        let base = base.unwrap_or_else(|| {
+            self.path = Some(Arc::from(path));
+            0
+        });
         self.ncaps = caps.len().min(MAX_CAPTURES);
         for (slot, &(a, b)) in self.caps.iter_mut().zip(caps) {
-            *slot = (a as u32, b as u32);
+            *slot = ((base + a) as u32, (base + b) as u32);
         }
     }
 
@@ -253,8 +272,9 @@ struct Root {
 static ROOT: OnceLock<Root> = OnceLock::new();
 
 fn resolve_with<U: UrlConf>(path: &str) -> Option<ResolverMatch> {
-    let mut rm = ResolverMatch::default();
-    U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm).map(|_| rm)
+    let path: Arc<str> = Arc::from(path);
+    let mut rm = ResolverMatch::for_path(path.clone());
+    U::resolve(path.strip_prefix('/').unwrap_or(&path), &mut rm).map(|_| rm)
 }
 
 /// Makes `U` the root URLconf for [`reverse`] and [`resolve`]. The first call wins.
