@@ -4,6 +4,8 @@
 mod app;
 mod chain;
 mod route;
+mod template;
+mod template_syntax;
 mod url;
 mod urlpatterns;
 mod view;
@@ -44,6 +46,18 @@ pub fn app(input: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn url(input: TokenStream) -> TokenStream {
     url::start(input.into()).into()
+}
+
+/// A compiled template, with Django's syntax and folders:
+/// `#[derive(Template)] #[template(path = "tasks/index.html")] struct Index { tasks: Vec<String> }`.
+///
+/// Templates are looked up in the project's `templates/`, then in each app's
+/// `src/<app>/templates/`. The project needs a `build.rs` (see the book).
+#[proc_macro_derive(Template, attributes(template))]
+pub fn derive_template(input: TokenStream) -> TokenStream {
+    template::derive(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }
 
 #[doc(hidden)]

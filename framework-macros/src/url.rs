@@ -14,14 +14,29 @@ use crate::chain::{ModuleData, State};
 use crate::route::{self, BUILTIN_CONVERTERS, Piece};
 use crate::urlpatterns::{Registered, converter_path};
 
-/// `"ns:name"` then positional or `key = value` arguments.
+/// `"ns:name"` then positional or `key = value` arguments; from a template, first
+/// `@template "file" line,`.
 struct Query {
+    template: Option<(LitStr, syn::LitInt)>,
     name: LitStr,
     args: Vec<(Option<Ident>, Expr)>,
 }
 
 impl Parse for Query {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        let template = if input.peek(Token![@]) {
+            input.parse::<Token![@]>()?;
+            let kw: Ident = input.parse()?;
+            if kw != "template" {
+                return Err(syn::Error::new(kw.span(), "expected `@template`"));
+            }
+            let file: LitStr = input.parse()?;
+            let line: syn::LitInt = input.parse()?;
+            input.parse::<Token![,]>()?;
+            Some((file, line))
+        } else {
+            None
+        };
         let name: LitStr = input.parse().map_err(|e| {
             syn::Error::new(
                 e.span(),
@@ -44,7 +59,11 @@ impl Parse for Query {
         if !input.is_empty() {
             return Err(input.error("expected `,` between url! arguments"));
         }
-        Ok(Query { name, args })
+        Ok(Query {
+            template,
+            name,
+            args,
+        })
     }
 }
 
@@ -241,10 +260,22 @@ pub fn lookup(input: TokenStream) -> syn::Result<TokenStream> {
     walk(&root, &modules, &[], &root_ns, 0, &mut endpoints);
 
     let wanted = query.name.value();
-    let Some(endpoint) = endpoints.iter().rev().find(|e| e.full_name() == wanted) else {
-        return Err(not_found(&query.name, &endpoints));
+    let result = match endpoints.iter().rev().find(|e| e.full_name() == wanted) {
+        Some(endpoint) => expand(&query, endpoint),
+        None => Err(not_found(&query.name, &endpoints)),
     };
-    expand(&query, endpoint)
+    // From a template, say which file and line: rustc can only point at the derive.
+    result.map_err(|e| match &query.template {
+        Some((file, line)) => syn::Error::new(
+            e.span(),
+            format!(
+                "in template {}, line {}: {e}",
+                file.value(),
+                line.base10_digits()
+            ),
+        ),
+        None => e,
+    })
 }
 
 fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {

@@ -13,6 +13,7 @@ pub mod middleware;
 mod project;
 pub mod server;
 pub mod settings;
+pub mod templates;
 pub mod test;
 pub mod timezone;
 pub mod urls;
@@ -22,9 +23,10 @@ pub use error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result}
 pub use http::{
     Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect, redirect,
 };
-pub use manouche_macros::{app, url, urlpatterns, view};
+pub use manouche_macros::{Template, app, url, urlpatterns, view};
 pub use project::{Project, ProjectService};
 pub use settings::Settings;
+pub use templates::{Template, render};
 pub use urls::{NoReverseMatch, reverse, reverse_kwargs, reverse_with};
 
 /// What a views module needs: `use manouche::prelude::*;`.
@@ -34,19 +36,27 @@ pub mod prelude {
         Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect,
         redirect,
     };
-    pub use crate::{url, view};
+    pub use crate::templates::render;
+    pub use crate::{Template, url, view};
 }
 
 /// What the macros expand into. Not part of the API: it changes with the macros.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::http::IntoResponse;
+    pub use crate::templates::{DjangoHtml, csrf_input, static_url};
     pub use crate::urls::converters;
     pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};
     pub use crate::urls::{
         ConverterRef, Pattern, ResolverMatch, Segment, Target, UrlConf, match_segments,
     };
     pub use crate::views::View;
+    pub use askama;
+
+    /// `{% url … as var %}`.
+    pub fn url_or_empty(url: impl crate::templates::UrlOrEmpty) -> String {
+        url.url_or_empty()
+    }
     pub use manouche_macros::{__url_lookup, __urlconf_step};
 
     use crate::urls::{Converter, FromPathParam, ToUrl};

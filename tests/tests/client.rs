@@ -236,8 +236,18 @@ async fn user_tower_layers_plug_in_even_when_they_change_the_body_type() {
 #[tokio::test]
 async fn the_demo_in_process() {
     let mut c = Client::new(&demo::project(), |_| {});
-    assert_eq!(c.get("/hello/brian").await.text(), "Hello, Brian!");
-    assert_eq!(c.get("/hello/BRIAN").await.text(), "Hello, Brian!");
+    assert!(
+        c.get("/hello/brian")
+            .await
+            .text()
+            .contains("<h1>Hello, Brian!</h1>")
+    );
+    assert!(
+        c.get("/hello/BRIAN")
+            .await
+            .text()
+            .contains("<h1>Hello, Brian!</h1>")
+    );
     assert_eq!(c.get("/hello").await.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(c.get("/nope").await.status, StatusCode::NOT_FOUND);
 }

@@ -13,9 +13,12 @@ const SITE: &str = env!("CARGO_BIN_EXE_testsite");
 fn demo_serves_the_lecture_pages() {
     let server = Server::start(DEMO, &[]);
     let r = get(server.addr, "/hello/", &[]);
-    assert_eq!((r.status, r.body.as_str()), (200, "Hello, world!"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<h1>Hello, world!</h1>"), "{}", r.body);
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
     let r = get(server.addr, "/hello/brian", &[]);
-    assert_eq!((r.status, r.body.as_str()), (200, "Hello, Brian!"));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<h1>Hello, Brian!</h1>"), "{}", r.body);
     let r = get(server.addr, "/newyear/", &[]);
     assert_eq!(r.status, 200);
     assert!(r.body.contains("<h1>NO</h1>") || r.body.contains("<h1>YES</h1>"));
@@ -227,13 +230,13 @@ fn h2c_prior_knowledge_is_served_on_the_same_port() {
             "-s",
             "--http2-prior-knowledge",
             "-o",
-            "-",
+            "/dev/null",
             "-w",
-            " %{http_version}",
+            "%{http_code} %{http_version}",
         ])
         .arg(format!("http://{}/hello/brian", server.addr))
         .output()
         .expect("curl is needed for the h2c test (tests/run-all.sh installs it)");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text, "Hello, Brian! 2");
+    assert_eq!(text, "200 2");
 }

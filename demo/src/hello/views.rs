@@ -1,18 +1,33 @@
 use manouche::prelude::*;
 
 // ANCHOR: index
+#[derive(Template)]
+#[template(path = "hello/index.html")]
+struct Index;
+
 /// `hello:index`.
 #[view]
-pub fn index(_request: &Request) -> &'static str {
-    "Hello, world!"
+pub fn index(request: &Request) -> Result<Response> {
+    render(request, Index)
 }
 // ANCHOR_END: index
 
 // ANCHOR: greet
+#[derive(Template)]
+#[template(path = "hello/greet.html")]
+struct Greet {
+    name: String,
+}
+
 /// `hello:greet`: `/hello/brian` says "Hello, Brian!".
 #[view]
-pub fn greet(_request: &Request, name: String) -> String {
-    format!("Hello, {}!", capitalize(&name))
+pub fn greet(request: &Request, name: String) -> Result<Response> {
+    render(
+        request,
+        Greet {
+            name: capitalize(&name),
+        },
+    )
 }
 // ANCHOR_END: greet
 

@@ -1,16 +1,22 @@
 use manouche::prelude::*;
 use manouche::timezone;
 
+// ANCHOR: index
+#[derive(Template)]
+#[template(path = "newyear/index.html")]
+struct Index {
+    newyear: bool,
+}
+
 /// `newyear:index`: "YES" on January 1st, "NO" otherwise.
 #[view]
-pub fn index(_request: &Request) -> Html<String> {
+pub fn index(request: &Request) -> Result<Response> {
     let today = timezone::today();
-    let answer = if today.month == 1 && today.day == 1 {
-        "YES"
-    } else {
-        "NO"
-    };
-    Html(format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><title>Is it New Year's?</title></head>\n<body><h1>{answer}</h1></body>\n</html>\n"
-    ))
+    render(
+        request,
+        Index {
+            newyear: today.month == 1 && today.day == 1,
+        },
+    )
 }
+// ANCHOR_END: index

@@ -130,6 +130,10 @@ impl Request {
         &self.settings
     }
 
+    pub(crate) fn shared_settings(&self) -> Arc<Settings> {
+        self.settings.clone()
+    }
+
     /// Which route matched: view, route, names (Django's `request.resolver_match`).
     pub fn resolver_match(&self) -> Option<&ResolverMatch> {
         self.resolver_match.as_ref()

@@ -1,0 +1,262 @@
+//! `#[derive(Template)]`: askama, on Django's template folders and syntax. The project's
+//! `templates/` and each app's `src/<app>/templates/` (Django's APP_DIRS) are mirrored into
+//! `OUT_DIR` with Django's tags rewritten (see `template_syntax`), then askama's derive runs
+//! on the mirror with Django's escaping. Every original file is `include_bytes!`-ed so that
+//! editing a template rebuilds the crate.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::{DeriveInput, LitStr, Meta, Token};
+
+use crate::template_syntax::rewrite;
+
+/// Where templates are looked up, in order: the project's folder, then each app's.
+fn template_dirs(manifest: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![manifest.join("templates")];
+    let mut apps: Vec<PathBuf> = std::fs::read_dir(manifest.join("src"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path().join("templates"))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    apps.sort();
+    dirs.extend(apps);
+    dirs.retain(|d| d.is_dir());
+    dirs
+}
+
+fn walk(dir: &Path, rel: &Path, out: &mut Vec<(PathBuf, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let rel = rel.join(e.file_name());
+        if path.is_dir() {
+            walk(&path, &rel, out);
+        } else {
+            out.push((rel, path));
+        }
+    }
+}
+
+/// The mirrored templates: relative name → original file.
+struct Mirror {
+    root: PathBuf,
+    config: PathBuf,
+    files: BTreeMap<String, PathBuf>,
+}
+
+fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return Ok(());
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let tmp = path.with_extension("manouche-tmp");
+    std::fs::write(&tmp, content)?;
+    std::fs::rename(tmp, path)
+}
+
+fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
+    let root = out_dir.join("manouche-templates");
+    let mut files = BTreeMap::new();
+    for dir in template_dirs(manifest) {
+        let mut found = Vec::new();
+        walk(&dir, Path::new(""), &mut found);
+        for (rel, original) in found {
+            let name = rel.to_string_lossy().replace('\\', "/");
+            // The first folder that has a name wins, as in Django's loaders.
+            files.entry(name).or_insert(original);
+        }
+    }
+    let io = |e: std::io::Error| {
+        syn::Error::new(
+            Span::call_site(),
+            format!("cannot mirror the templates into OUT_DIR: {e}"),
+        )
+    };
+    for (name, original) in &files {
+        let shown = original.strip_prefix(manifest).unwrap_or(original);
+        let text = std::fs::read_to_string(original).map_err(|e| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("cannot read template {}: {e}", shown.display()),
+            )
+        })?;
+        let (rewritten, _) = rewrite(&text, name).map_err(|e| {
+            syn::Error::new(
+                Span::call_site(),
+                format!("{}:{}: {}", shown.display(), e.line, e.message),
+            )
+        })?;
+        write_if_changed(&root.join(name), &rewritten).map_err(io)?;
+    }
+    let config = out_dir.join("manouche-askama.toml");
+    let toml = format!(
+        "[general]\ndirs = [{:?}]\nwhitespace = \"preserve\"\n\n[[escaper]]\npath = \"::manouche::__private::DjangoHtml\"\nextensions = [\"html\", \"htm\", \"xml\"]\n",
+        root.to_string_lossy()
+    );
+    write_if_changed(&config, &toml).map_err(io)?;
+    Ok(Mirror {
+        root,
+        config,
+        files,
+    })
+}
+
+/// `#[template(path = "…", …)]`: the path, and the other arguments passed on to askama.
+fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStream>, Span)> {
+    let attr = ast
+        .attrs
+        .iter()
+        .find(|a| a.path().is_ident("template"))
+        .ok_or_else(|| {
+            syn::Error::new_spanned(
+                &ast.ident,
+                "a template needs #[template(path = \"app/page.html\")]",
+            )
+        })?;
+    let Meta::List(list) = &attr.meta else {
+        return Err(syn::Error::new_spanned(
+            attr,
+            "expected #[template(path = \"…\")]",
+        ));
+    };
+    let items =
+        list.parse_args_with(syn::punctuated::Punctuated::<Meta, Token![,]>::parse_terminated)?;
+    let mut path = None;
+    let mut rest = Vec::new();
+    for item in items {
+        match &item {
+            Meta::NameValue(nv) if nv.path.is_ident("path") => {
+                let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &nv.value
+                else {
+                    return Err(syn::Error::new_spanned(
+                        &nv.value,
+                        "path is a string literal",
+                    ));
+                };
+                path = Some(s.clone());
+            }
+            Meta::NameValue(nv) if nv.path.is_ident("config") || nv.path.is_ident("askama") => {
+                return Err(syn::Error::new_spanned(
+                    &nv.path,
+                    "manouche sets askama's config itself (template folders, Django's escaping)",
+                ));
+            }
+            other => rest.push(quote!(#other)),
+        }
+    }
+    Ok((path, rest, attr.bracket_token.span.join()))
+}
+
+pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
+    let mut ast: DeriveInput = syn::parse2(input)?;
+    let (path, rest, attr_span) = template_args(&ast)?;
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let Ok(out_dir) = std::env::var("OUT_DIR") else {
+        return Err(syn::Error::new(
+            attr_span,
+            "manouche's templates need a build script: add build.rs beside Cargo.toml with\n\
+             fn main() {\n    println!(\"cargo:rerun-if-changed=templates\");\n    println!(\"cargo:rerun-if-changed=src\");\n}",
+        ));
+    };
+    let mirror = mirror(&manifest, Path::new(&out_dir))?;
+    let mut tracked = Vec::new();
+    let new_attr = match &path {
+        Some(p) => {
+            let name = p.value();
+            if !mirror.files.contains_key(&name) {
+                let mut known: Vec<&String> = mirror.files.keys().collect();
+                known.truncate(20);
+                return Err(syn::Error::new(
+                    p.span(),
+                    format!(
+                        "template `{name}` not found in templates/ or src/<app>/templates/; the templates are: {}",
+                        known
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            let config = mirror.config.to_string_lossy().into_owned();
+            quote!(#[template(path = #p, config = #config, #(#rest),*)])
+        }
+        None => {
+            // An inline `source = "…"` template: rewritten like the files.
+            let config = mirror.config.to_string_lossy().into_owned();
+            quote!(#[template(config = #config, #(#rest),*)])
+        }
+    };
+    for original in mirror.files.values() {
+        let p = original.to_string_lossy().into_owned();
+        tracked.push(quote!(
+            const _: &[u8] = ::core::include_bytes!(#p);
+        ));
+    }
+    ast.attrs.retain(|a| !a.path().is_ident("template"));
+    let attrs = &ast.attrs;
+    let (vis, ident, generics, data) = (&ast.vis, &ast.ident, &ast.generics, &ast.data);
+    let body = match data {
+        syn::Data::Struct(s) => {
+            let fields = &s.fields;
+            match fields {
+                syn::Fields::Named(_) => quote!(struct #ident #generics #fields),
+                _ => quote!(struct #ident #generics #fields;),
+            }
+        }
+        _ => {
+            return Err(syn::Error::new_spanned(
+                ident,
+                "#[derive(Template)] goes on a struct whose fields the template uses",
+            ));
+        }
+    };
+    let rewritten = quote!(#(#attrs)* #new_attr #vis #body);
+    let generated = askama_derive::derive_template(rewritten, || {
+        quote!(
+            use ::manouche::__private::askama;
+        )
+    });
+    let generated = point_errors_at_originals(generated, &mirror, &manifest);
+    if std::env::var_os("MANOUCHE_DUMP_TEMPLATES").is_some() {
+        eprintln!("{generated}");
+    }
+    Ok(quote! {
+        #generated
+        #(#tracked)*
+    })
+}
+
+/// askama names the mirrored file in its errors; name the user's file instead.
+fn point_errors_at_originals(
+    generated: TokenStream,
+    mirror: &Mirror,
+    manifest: &Path,
+) -> TokenStream {
+    let text = generated.to_string();
+    if !text.contains("compile_error") {
+        return generated;
+    }
+    let mut fixed = text;
+    for (name, original) in &mirror.files {
+        let mirrored = mirror.root.join(name).to_string_lossy().into_owned();
+        let shown = original.strip_prefix(manifest).unwrap_or(original);
+        fixed = fixed.replace(&mirrored, &shown.to_string_lossy());
+    }
+    fixed.parse().unwrap_or(generated)
+}

@@ -1,0 +1,153 @@
+//! Templates: `render(request, template)`, the request context that Django's context
+//! processors give templates (CSRF token, static URL), and Django's HTML escaping.
+//!
+//! `#[derive(Template)]` (from manouche-macros) compiles templates with askama after
+//! rewriting Django's tags; the functions in `__private` here are what the rewritten tags call.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::Result;
+use crate::http::{Html, IntoResponse, Request, Response};
+use crate::settings::Settings;
+
+pub use askama::Template;
+
+/// What a template being rendered by [`render`] can ask of its request.
+#[derive(Clone)]
+pub struct Context {
+    settings: Arc<Settings>,
+    csrf_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+    path: Arc<str>,
+}
+
+impl fmt::Debug for Context {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context").field("path", &self.path).finish()
+    }
+}
+
+/// Gives a CSRF token to `{% csrf_token %}`; the CSRF middleware puts one in the request's
+/// extensions. Calling it marks the token as used, so the cookie is sent.
+#[derive(Clone)]
+pub struct CsrfTokenSource(pub Arc<dyn Fn() -> String + Send + Sync>);
+
+impl fmt::Debug for CsrfTokenSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CsrfTokenSource")
+    }
+}
+
+thread_local! {
+    static CONTEXT: RefCell<Vec<Context>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Context {
+    /// The context of `request`.
+    pub fn of(request: &Request) -> Self {
+        Context {
+            settings: request.shared_settings(),
+            csrf_token: request
+                .extensions()
+                .get::<CsrfTokenSource>()
+                .map(|s| s.0.clone()),
+            path: request.shared_path(),
+        }
+    }
+
+    /// Runs `f` with this context visible to the template tags.
+    pub fn scope<T>(self, f: impl FnOnce() -> T) -> T {
+        struct Pop;
+        impl Drop for Pop {
+            fn drop(&mut self) {
+                CONTEXT.with(|c| c.borrow_mut().pop());
+            }
+        }
+        CONTEXT.with(|c| c.borrow_mut().push(self));
+        let _pop = Pop;
+        f()
+    }
+}
+
+fn current<T>(f: impl FnOnce(Option<&Context>) -> T) -> T {
+    CONTEXT.with(|c| f(c.borrow().last()))
+}
+
+/// Renders `template` with the request's context into a 200 HTML response (Django's
+/// `render(request, "page.html", context)`).
+pub fn render<T: Template>(request: &Request, template: T) -> Result<Response> {
+    let html = Context::of(request).scope(|| template.render())?;
+    Ok(Html(html).into_response())
+}
+
+/// Django's HTML escaping (`& < > " '` → `&amp; &lt; &gt; &quot; &#x27;`), for askama.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DjangoHtml;
+
+impl askama::filters::Escaper for DjangoHtml {
+    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        let mut last = 0;
+        for (i, b) in string.bytes().enumerate() {
+            let rep = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#x27;",
+                _ => continue,
+            };
+            dest.write_str(&string[last..i])?;
+            dest.write_str(rep)?;
+            last = i + 1;
+        }
+        dest.write_str(&string[last..])
+    }
+}
+
+/// `{% csrf_token %}`: the hidden input, or nothing outside a request (as Django renders
+/// nothing when the context has no token).
+pub fn csrf_input() -> String {
+    current(|c| match c.and_then(|c| c.csrf_token.as_ref()) {
+        Some(token) => format!(
+            "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{}\">",
+            crate::html::escape(&token())
+        ),
+        None => String::new(),
+    })
+}
+
+/// `{% static "path" %}`: STATIC_URL joined with the path, percent-encoded.
+pub fn static_url(path: &str) -> String {
+    let prefix = current(|c| c.map(|c| c.settings.static_url.clone()))
+        .unwrap_or_else(|| Settings::default().static_url);
+    let mut url = String::new();
+    if !prefix.starts_with('/') && !prefix.contains("://") {
+        url.push('/');
+    }
+    url.push_str(&prefix);
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url.push_str(&crate::urls::quote(path.trim_start_matches('/')));
+    url
+}
+
+/// What `{% url … as var %}` keeps: the URL, or "" when the values do not fit (Django
+/// swallows `NoReverseMatch` there).
+pub trait UrlOrEmpty {
+    /// The URL or "".
+    fn url_or_empty(self) -> String;
+}
+
+impl UrlOrEmpty for String {
+    fn url_or_empty(self) -> String {
+        self
+    }
+}
+
+impl<E> UrlOrEmpty for std::result::Result<String, E> {
+    fn url_or_empty(self) -> String {
+        self.unwrap_or_default()
+    }
+}
