@@ -13,9 +13,16 @@ use syn::{DeriveInput, LitStr, Meta, Token};
 
 use crate::template_syntax::rewrite;
 
-/// Where templates are looked up, in order: the project's folder, then each app's.
+/// Where templates are looked up, in order: the project's folder, the `templates/` beside
+/// the file that derives the template, then each app's.
 fn template_dirs(manifest: &Path) -> Vec<PathBuf> {
     let mut dirs = vec![manifest.join("templates")];
+    if let Some(beside) = proc_macro::Span::call_site()
+        .local_file()
+        .and_then(|f| f.parent().map(|p| p.join("templates")))
+    {
+        dirs.push(beside);
+    }
     let mut apps: Vec<PathBuf> = std::fs::read_dir(manifest.join("src"))
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -26,8 +33,14 @@ fn template_dirs(manifest: &Path) -> Vec<PathBuf> {
         .unwrap_or_default();
     apps.sort();
     dirs.extend(apps);
-    dirs.retain(|d| d.is_dir());
-    dirs
+    // Absolute and without repeats (the file beside may be an app's).
+    let mut unique: Vec<PathBuf> = Vec::new();
+    for d in dirs.into_iter().filter_map(|d| d.canonicalize().ok()) {
+        if d.is_dir() && !unique.contains(&d) {
+            unique.push(d);
+        }
+    }
+    unique
 }
 
 fn walk(dir: &Path, rel: &Path, out: &mut Vec<(PathBuf, PathBuf)>) {
@@ -92,12 +105,15 @@ fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
                 format!("cannot read template {}: {e}", shown.display()),
             )
         })?;
-        let (rewritten, _) = rewrite(&text, name).map_err(|e| {
-            syn::Error::new(
-                Span::call_site(),
-                format!("{}:{}: {}", shown.display(), e.line, e.message),
-            )
-        })?;
+        // A template that cannot be rewritten fails only the derives that use it.
+        let label = shown.to_string_lossy();
+        let rewritten = match rewrite(&text, &label) {
+            Ok((rewritten, _)) => rewritten,
+            Err(e) => format!(
+                "{{{{ core::compile_error!({:?}) }}}}",
+                format!("{}:{}: {}", shown.display(), e.line, e.message)
+            ),
+        };
         write_if_changed(&root.join(name), &rewritten).map_err(io)?;
     }
     let config = out_dir.join("manouche-askama.toml");
@@ -150,6 +166,26 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
                 };
                 path = Some(s.clone());
             }
+            Meta::NameValue(nv) if nv.path.is_ident("source") => {
+                let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(src),
+                    ..
+                }) = &nv.value
+                else {
+                    return Err(syn::Error::new_spanned(
+                        &nv.value,
+                        "source is a string literal",
+                    ));
+                };
+                let (text, _) = rewrite(&src.value(), "(inline source)").map_err(|e| {
+                    syn::Error::new(
+                        src.span(),
+                        format!("inline template, line {}: {}", e.line, e.message),
+                    )
+                })?;
+                let lit = LitStr::new(&text, src.span());
+                rest.push(quote!(source = #lit));
+            }
             Meta::NameValue(nv) if nv.path.is_ident("config") || nv.path.is_ident("askama") => {
                 return Err(syn::Error::new_spanned(
                     &nv.path,
@@ -166,14 +202,19 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     let mut ast: DeriveInput = syn::parse2(input)?;
     let (path, rest, attr_span) = template_args(&ast)?;
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-    let Ok(out_dir) = std::env::var("OUT_DIR") else {
-        return Err(syn::Error::new(
-            attr_span,
-            "manouche's templates need a build script: add build.rs beside Cargo.toml with\n\
-             fn main() {\n    println!(\"cargo:rerun-if-changed=templates\");\n    println!(\"cargo:rerun-if-changed=src\");\n}",
-        ));
-    };
-    let mirror = mirror(&manifest, Path::new(&out_dir))?;
+    let manifest = manifest.canonicalize().unwrap_or(manifest);
+    // OUT_DIR exists when the crate has a build script; otherwise a folder of the system's
+    // temporary directory, named after the crate's folder, holds the mirror.
+    let out_dir = std::env::var_os("OUT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            manifest.hash(&mut h);
+            std::env::temp_dir().join(format!("manouche-{:016x}", h.finish()))
+        });
+    let _ = attr_span;
+    let mirror = mirror(&manifest, &out_dir)?;
     let mut tracked = Vec::new();
     let new_attr = match &path {
         Some(p) => {
@@ -242,7 +283,8 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
-/// askama names the mirrored file in its errors; name the user's file instead.
+/// askama names the mirrored file in its errors (absolute, or relative to the working
+/// folder); name the user's file instead.
 fn point_errors_at_originals(
     generated: TokenStream,
     mirror: &Mirror,
@@ -252,11 +294,31 @@ fn point_errors_at_originals(
     if !text.contains("compile_error") {
         return generated;
     }
-    let mut fixed = text;
-    for (name, original) in &mirror.files {
-        let mirrored = mirror.root.join(name).to_string_lossy().into_owned();
-        let shown = original.strip_prefix(manifest).unwrap_or(original);
-        fixed = fixed.replace(&mirrored, &shown.to_string_lossy());
+    let marker = format!(
+        "{}/",
+        mirror
+            .root
+            .file_name()
+            .map_or("".into(), |n| n.to_string_lossy())
+    );
+    let mut fixed = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find(&marker) {
+        // The path starts after the last space or quote before the marker.
+        let start = rest[..at].rfind([' ', '"']).map_or(0, |i| i + 1);
+        let after = &rest[at + marker.len()..];
+        let name_len = after.find([':', '"', ' ', '\\']).unwrap_or(after.len());
+        let name = &after[..name_len];
+        fixed.push_str(&rest[..start]);
+        match mirror.files.get(name) {
+            Some(original) => {
+                let shown = original.strip_prefix(manifest).unwrap_or(original);
+                fixed.push_str(&shown.to_string_lossy());
+            }
+            None => fixed.push_str(&rest[start..at + marker.len() + name_len]),
+        }
+        rest = &after[name_len..];
     }
+    fixed.push_str(rest);
     fixed.parse().unwrap_or(generated)
 }

@@ -98,7 +98,14 @@ fn code_part(code: &str) -> String {
         .replace("forloop.counter", "loop.index")
         .replace("forloop.first", "loop.first")
         .replace("forloop.last", "loop.last")
-        .replace("block.super", "super()");
+        .replace("block.super", "super()")
+        // Django's request context processor: the request being rendered.
+        .replace(
+            "request.get_full_path",
+            "manouche::__private::request_full_path()",
+        )
+        .replace("request.path", "manouche::__private::request_path()")
+        .replace("request.method", "manouche::__private::request_method()");
     // `|default:"x"` → `|default("x")`: Django's filter argument syntax.
     let mut out = String::new();
     while let Some(pipe) = s.find('|') {

@@ -19,7 +19,7 @@ use crate::http::{Body, ErrorResponse, IntoResponse, Request, Response};
 use crate::settings::Settings;
 use crate::urls::{Pattern, ResolverMatch, UrlConf};
 use crate::views::debug::{PageRequest, technical_404, technical_500};
-use crate::views::{CatchPanic, defaults};
+use crate::views::{CatchPanic, ErrorContext, ErrorHandlers, defaults};
 
 /// A boxed, sendable future: what the built-in layers return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -33,24 +33,24 @@ pub fn settings_of<B>(req: &http::Request<B>) -> Arc<Settings> {
 }
 
 /// Calls the views of URLconf `U`.
-pub struct ViewService<U>(PhantomData<fn() -> U>);
-
-impl<U> ViewService<U> {
-    /// The service for URLconf `U`.
-    pub fn new() -> Self {
-        ViewService(PhantomData)
-    }
+pub struct ViewService<U> {
+    handlers: ErrorHandlers,
+    _urlconf: PhantomData<fn() -> U>,
 }
 
-impl<U> Default for ViewService<U> {
-    fn default() -> Self {
-        Self::new()
+impl<U> ViewService<U> {
+    /// The service for URLconf `U`, with the project's error pages.
+    pub fn new(handlers: ErrorHandlers) -> Self {
+        ViewService {
+            handlers,
+            _urlconf: PhantomData,
+        }
     }
 }
 
 impl<U> Clone for ViewService<U> {
     fn clone(&self) -> Self {
-        Self::new()
+        Self::new(self.handlers)
     }
 }
 
@@ -64,21 +64,31 @@ impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        Box::pin(async move { Ok(handle::<U>(req).await) })
+        let handlers = self.handlers;
+        Box::pin(async move { Ok(handle::<U>(req, &handlers).await) })
     }
 }
 
-async fn handle<U: UrlConf>(req: http::Request<Body>) -> Response {
+async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: &ErrorHandlers) -> Response {
     let settings = settings_of(&req);
     let (head, body) = req.into_parts();
     let body = match read_body(&head.headers, body, settings.data_upload_max_memory_size).await {
         Ok(b) => b,
         Err(e) => {
             let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
-            return error_page(&e, &page, &settings, U::patterns());
+            return error_page(&e, &page, &settings, U::patterns(), handlers);
         }
     };
     let mut request = Request::new(head, body, settings);
+    if request.settings().debug
+        && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
+    {
+        let served =
+            crate::staticfiles::serve(request.settings(), request.method(), request.headers(), rel)
+                .await;
+        let response = served.unwrap_or_else(IntoResponse::into_response);
+        return finish_response::<U>(response, &request, handlers);
+    }
     let path = request.shared_path();
     let mut rm = ResolverMatch::for_path(path.clone());
     let matched = U::resolve(path.strip_prefix('/').unwrap_or(&path), &mut rm);
@@ -99,17 +109,21 @@ async fn handle<U: UrlConf>(req: http::Request<Body>) -> Response {
         )
         .into_response(),
     };
-    finish_response::<U>(response, &request)
+    finish_response::<U>(response, &request, handlers)
 }
 
-fn finish_response<U: UrlConf>(response: Response, request: &Request) -> Response {
+fn finish_response<U: UrlConf>(
+    response: Response,
+    request: &Request,
+    handlers: &ErrorHandlers,
+) -> Response {
     let Some(ErrorResponse(err)) = response.extensions().get::<ErrorResponse>().cloned() else {
         return response;
     };
     let uri: Uri = request.full_path().parse().unwrap_or_default();
     let raised_by = request.resolver_match().map(|m| m.func());
     let page = PageRequest::new(request.method(), &uri, request.headers(), raised_by);
-    let mut page_response = error_page(&err, &page, request.settings(), U::patterns());
+    let mut page_response = error_page(&err, &page, request.settings(), U::patterns(), handlers);
     // Keep what the view set (cookies, headers) apart from the body and its type.
     for (name, value) in response.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
@@ -225,10 +239,30 @@ pub(crate) fn error_page(
     req: &PageRequest<'_>,
     settings: &Settings,
     patterns: &'static [Pattern],
+    handlers: &ErrorHandlers,
 ) -> Response {
     log_error(err, req.path);
     let (body, content_type) = if !settings.debug {
-        (defaults::page_for(err.status()), "text/html; charset=utf-8")
+        let own = handlers.for_status(err.status()).and_then(|handler| {
+            let decoded = crate::urls::decode_path(req.path);
+            let exception = if err.status().is_server_error() {
+                ""
+            } else {
+                err.message()
+            };
+            let context = ErrorContext {
+                request_path: &decoded,
+                exception,
+                status: err.status(),
+            };
+            handler(&context)
+                .map_err(|e| eprintln!("The project's {} page failed: {e}", err.status().as_u16()))
+                .ok()
+        });
+        (
+            own.unwrap_or_else(|| defaults::page_for(err.status())),
+            "text/html; charset=utf-8",
+        )
     } else if err.kind() == ErrorKind::NotFound {
         (
             technical_404(err, req, patterns),

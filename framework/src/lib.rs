@@ -13,6 +13,7 @@ pub mod middleware;
 mod project;
 pub mod server;
 pub mod settings;
+pub mod staticfiles;
 pub mod templates;
 pub mod test;
 pub mod timezone;
@@ -44,7 +45,9 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::http::IntoResponse;
-    pub use crate::templates::{DjangoHtml, csrf_input, static_url};
+    pub use crate::templates::{
+        DjangoHtml, csrf_input, request_full_path, request_method, request_path, static_url,
+    };
     pub use crate::urls::converters;
     pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};
     pub use crate::urls::{

@@ -19,6 +19,7 @@ use crate::management::Command;
 use crate::middleware::{AllowedHostsLayer, CommonLayer, SecurityHeadersLayer};
 use crate::settings::{ImproperlyConfigured, Settings};
 use crate::urls::{ResolverMatch, UrlConf};
+use crate::views::{ErrorHandler, ErrorHandlers};
 
 /// The service a project serves: every layer and the views behind them.
 pub type ProjectService = BoxCloneSyncService<http::Request<Body>, Response, Infallible>;
@@ -40,6 +41,7 @@ pub struct Project<U> {
     base_dir: PathBuf,
     pub(crate) commands: Vec<Command>,
     layers: Vec<UserLayer>,
+    handlers: ErrorHandlers,
     _urlconf: PhantomData<fn() -> U>,
 }
 
@@ -59,6 +61,7 @@ impl<U: UrlConf> Project<U> {
             base_dir,
             commands: Vec::new(),
             layers: Vec::new(),
+            handlers: ErrorHandlers::default(),
             _urlconf: PhantomData,
         }
     }
@@ -81,6 +84,31 @@ impl<U: UrlConf> Project<U> {
         run: fn(&[String]) -> Result<(), crate::management::CommandError>,
     ) -> Self {
         self.commands.push(Command { name, help, run });
+        self
+    }
+
+    /// The page for 404s with DEBUG off (Django's `handler404`), e.g. the project's
+    /// `404.html` rendered with `request_path` and `exception`.
+    pub fn handler404(mut self, handler: ErrorHandler) -> Self {
+        self.handlers.page_not_found = Some(handler);
+        self
+    }
+
+    /// The page for 500s with DEBUG off (Django's `handler500`).
+    pub fn handler500(mut self, handler: ErrorHandler) -> Self {
+        self.handlers.server_error = Some(handler);
+        self
+    }
+
+    /// The page for 403s with DEBUG off (Django's `handler403`).
+    pub fn handler403(mut self, handler: ErrorHandler) -> Self {
+        self.handlers.permission_denied = Some(handler);
+        self
+    }
+
+    /// The page for 400s raised by views with DEBUG off (Django's `handler400`).
+    pub fn handler400(mut self, handler: ErrorHandler) -> Self {
+        self.handlers.bad_request = Some(handler);
         self
     }
 
@@ -110,7 +138,7 @@ impl<U: UrlConf> Project<U> {
     pub fn service(&self) -> ProjectService {
         crate::urls::set_root_urlconf::<U>();
         let mut inner: ProjectService =
-            BoxCloneSyncService::new(crate::handler::ViewService::<U>::new());
+            BoxCloneSyncService::new(crate::handler::ViewService::<U>::new(self.handlers));
         for layer in self.layers.iter().rev() {
             inner = layer(inner);
         }

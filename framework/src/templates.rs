@@ -20,6 +20,8 @@ pub struct Context {
     settings: Arc<Settings>,
     csrf_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
     path: Arc<str>,
+    full_path: String,
+    method: http::Method,
 }
 
 impl fmt::Debug for Context {
@@ -53,6 +55,8 @@ impl Context {
                 .get::<CsrfTokenSource>()
                 .map(|s| s.0.clone()),
             path: request.shared_path(),
+            full_path: request.full_path().to_owned(),
+            method: request.method().clone(),
         }
     }
 
@@ -150,4 +154,19 @@ impl<E> UrlOrEmpty for std::result::Result<String, E> {
     fn url_or_empty(self) -> String {
         self.unwrap_or_default()
     }
+}
+
+/// `{{ request.path }}` in a template: the path being rendered ("" outside a request).
+pub fn request_path() -> String {
+    current(|c| c.map(|c| c.path.to_string())).unwrap_or_default()
+}
+
+/// `{{ request.get_full_path }}`: the path with its query string, as sent.
+pub fn request_full_path() -> String {
+    current(|c| c.map(|c| c.full_path.clone())).unwrap_or_default()
+}
+
+/// `{{ request.method }}`.
+pub fn request_method() -> String {
+    current(|c| c.map(|c| c.method.to_string())).unwrap_or_default()
 }

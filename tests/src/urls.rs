@@ -32,6 +32,7 @@ urlpatterns! {
     path("only-post", views::only_post, name = "only-post"),
     path("set-cookie", views::set_cookie, name = "set-cookie"),
     path("read-cookie", views::read_cookie, name = "read-cookie"),
+    path("context/<str:x>", views::context, name = "context"),
     path("slash/", views::home, name = "slash"),
     path("shop/", include(crate::shop::urls)),
     path("blog/", include(crate::blog::urls)),

@@ -179,3 +179,10 @@ pub fn set_cookie(_request: &Request) -> Response {
 pub fn read_cookie(request: &Request) -> String {
     request.cookie("flavour").unwrap_or("none").to_string()
 }
+
+/// Renders a template with the request's context (`x` is only there to be decoded).
+#[view]
+pub fn context(request: &Request, x: String) -> Result<Response> {
+    let _ = x;
+    render(request, crate::pages::RequestContext)
+}

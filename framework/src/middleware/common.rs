@@ -78,7 +78,7 @@ impl Middleware for CommonLayer {
                 );
                 let headers = http::HeaderMap::new();
                 let page = PageRequest::new(&method, &uri, &headers, None);
-                return Ok(error_page(&err, &page, &settings, &[]));
+                return Ok(error_page(&err, &page, &settings, &[], &Default::default()));
             }
             let mut redirect = Response::new(Body::empty());
             *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;

@@ -116,7 +116,7 @@ impl Middleware for AllowedHostsLayer {
         if let Some(message) = host_error(&host, &allowed) {
             let err = Error::new(ErrorKind::DisallowedHost, message);
             let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
-            let response = error_page(&err, &page, &settings, &[]);
+            let response = error_page(&err, &page, &settings, &[], &Default::default());
             return Box::pin(async move { Ok(response) });
         }
         next(req)

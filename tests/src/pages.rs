@@ -1,0 +1,67 @@
+//! Templates of the test site, for the template tests (`#[derive(Template)]` finds them in
+//! tests/templates/, as a project's templates/).
+
+use manouche::Template;
+
+/// Three levels of `{% extends %}`.
+#[derive(Template)]
+#[template(path = "inherit/child.html")]
+pub struct Child;
+
+/// The middle level on its own.
+#[derive(Template)]
+#[template(path = "inherit/middle.html")]
+pub struct Middle;
+
+/// Autoescaping and `|safe`.
+#[derive(Template)]
+#[template(path = "escaping.html")]
+pub struct Escaping {
+    /// Shown escaped, then raw.
+    pub value: String,
+}
+
+/// `{% for %}…{% empty %}` and `forloop`.
+#[derive(Template)]
+#[template(path = "loops.html")]
+pub struct Loops {
+    /// The items.
+    pub items: Vec<String>,
+}
+
+/// `{% url %}` in its forms.
+#[derive(Template)]
+#[template(path = "urls.html")]
+pub struct Urls {
+    /// A `str` value.
+    pub value: String,
+    /// An `int` value.
+    pub id: u64,
+    /// A value no `str` capture takes.
+    pub slashy: String,
+}
+
+/// `{% load %}`, `{% comment %}`, `{% static %}`, `{% if %}` with and/or/not, `{% csrf_token %}`.
+#[derive(Template)]
+#[template(path = "tags.html")]
+pub struct Tags {
+    /// True.
+    pub on: bool,
+    /// False.
+    pub off: bool,
+    /// False.
+    pub never: bool,
+}
+
+/// An inline template, rewritten like the files.
+#[derive(Template)]
+#[template(source = "{% url 'home' %}|{{ forloop_free }}", ext = "html")]
+pub struct Inline {
+    /// Shown as is.
+    pub forloop_free: &'static str,
+}
+
+/// The request context: `request.path`, `request.method`, STATIC_URL.
+#[derive(Template)]
+#[template(path = "context.html")]
+pub struct RequestContext;
