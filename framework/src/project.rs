@@ -16,7 +16,7 @@ use tower_service::Service;
 
 use crate::http::{Body, BoxError, Response};
 use crate::management::Command;
-use crate::middleware::{AllowedHostsLayer, CommonLayer, SecurityHeadersLayer};
+use crate::middleware::{AllowedHostsLayer, CommonLayer, CsrfLayer, SecurityHeadersLayer};
 use crate::settings::{ImproperlyConfigured, Settings};
 use crate::urls::{ResolverMatch, UrlConf};
 use crate::views::{ErrorHandler, ErrorHandlers};
@@ -48,6 +48,11 @@ pub struct Project<U> {
 fn resolves<U: UrlConf>(path: &str) -> bool {
     let mut rm = ResolverMatch::default();
     U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm).is_some()
+}
+
+fn csrf_exempt<U: UrlConf>(path: &str) -> bool {
+    let mut rm = ResolverMatch::default();
+    U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm).is_some() && rm.csrf_exempt()
 }
 
 impl<U: UrlConf> Project<U> {
@@ -106,6 +111,13 @@ impl<U: UrlConf> Project<U> {
         self
     }
 
+    /// The page for a failed CSRF check (Django's CSRF_FAILURE_VIEW); its context's
+    /// `exception` is the reason.
+    pub fn csrf_failure(mut self, handler: ErrorHandler) -> Self {
+        self.handlers.csrf_failure = Some(handler);
+        self
+    }
+
     /// The page for 400s raised by views with DEBUG off (Django's `handler400`).
     pub fn handler400(mut self, handler: ErrorHandler) -> Self {
         self.handlers.bad_request = Some(handler);
@@ -134,7 +146,7 @@ impl<U: UrlConf> Project<U> {
     }
 
     /// The whole stack in Django's order: security headers → allowed hosts → common
-    /// (APPEND_SLASH) → the project's layers → the views.
+    /// (APPEND_SLASH) → CSRF → the project's layers → the views.
     pub fn service(&self) -> ProjectService {
         crate::urls::set_root_urlconf::<U>();
         let mut inner: ProjectService =
@@ -142,8 +154,11 @@ impl<U: UrlConf> Project<U> {
         for layer in self.layers.iter().rev() {
             inner = layer(inner);
         }
-        let stack = SecurityHeadersLayer
-            .layer(AllowedHostsLayer.layer(CommonLayer::new(resolves::<U>).layer(inner)));
+        let csrf = CsrfLayer::new(csrf_exempt::<U>)
+            .failure_page(self.handlers.csrf_failure)
+            .layer(inner);
+        let common = CommonLayer::new(resolves::<U>).layer(csrf);
+        let stack = SecurityHeadersLayer.layer(AllowedHostsLayer.layer(common));
         BoxCloneSyncService::new(stack)
     }
 

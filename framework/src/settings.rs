@@ -40,6 +40,26 @@ pub struct Settings {
     pub secure_hsts_preload: bool,
     /// The URL prefix of static files.
     pub static_url: String,
+    /// The CSRF cookie's name.
+    pub csrf_cookie_name: String,
+    /// The CSRF cookie's lifetime in seconds (52 weeks).
+    pub csrf_cookie_age: u64,
+    /// The CSRF cookie's domain (none: this host only).
+    pub csrf_cookie_domain: Option<String>,
+    /// The CSRF cookie's path.
+    pub csrf_cookie_path: String,
+    /// Send the CSRF cookie over HTTPS only.
+    pub csrf_cookie_secure: bool,
+    /// Hide the CSRF cookie from JavaScript.
+    pub csrf_cookie_httponly: bool,
+    /// The CSRF cookie's SameSite (`"Lax"`, `"Strict"`, `"None"`, or `""` for none).
+    pub csrf_cookie_samesite: String,
+    /// The header that carries the token for AJAX (Django's `HTTP_X_CSRFTOKEN`).
+    pub csrf_header_name: String,
+    /// Origins trusted for unsafe requests: `https://example.com`, `https://*.example.com`.
+    pub csrf_trusted_origins: Vec<String>,
+    /// `["X-Forwarded-Proto", "https"]`: the header a proxy sets for HTTPS requests.
+    pub secure_proxy_ssl_header: Vec<String>,
     /// Where the database is: `sqlite://db.sqlite3` (default) or `postgres://…`.
     pub database_url: String,
     /// Seconds a client may take to send its request headers before it is cut off.
@@ -74,6 +94,16 @@ impl Default for Settings {
             secure_hsts_include_subdomains: false,
             secure_hsts_preload: false,
             static_url: "static/".into(),
+            csrf_cookie_name: "csrftoken".into(),
+            csrf_cookie_age: 31_449_600,
+            csrf_cookie_domain: None,
+            csrf_cookie_path: "/".into(),
+            csrf_cookie_secure: false,
+            csrf_cookie_httponly: false,
+            csrf_cookie_samesite: "Lax".into(),
+            csrf_header_name: "HTTP_X_CSRFTOKEN".into(),
+            csrf_trusted_origins: Vec::new(),
+            secure_proxy_ssl_header: Vec::new(),
             database_url: "sqlite://db.sqlite3".into(),
             request_header_timeout: 10,
             max_header_size: 64 * 1024,
@@ -152,7 +182,10 @@ impl Settings {
                 None => continue,
             };
             let toml_value = match key.as_str() {
-                "ALLOWED_HOSTS" | "SECRET_KEY_FALLBACKS" => toml::Value::Array(
+                "ALLOWED_HOSTS"
+                | "SECRET_KEY_FALLBACKS"
+                | "CSRF_TRUSTED_ORIGINS"
+                | "SECURE_PROXY_SSL_HEADER" => toml::Value::Array(
                     value
                         .split(',')
                         .map(str::trim)
@@ -204,6 +237,12 @@ impl Settings {
             "DATABASE_URL" => database_url, "REQUEST_HEADER_TIMEOUT" => request_header_timeout,
             "MAX_HEADER_SIZE" => max_header_size, "SHUTDOWN_TIMEOUT" => shutdown_timeout,
             "TIME_ZONE" => time_zone, "LANGUAGE_CODE" => language_code,
+            "CSRF_COOKIE_NAME" => csrf_cookie_name, "CSRF_COOKIE_AGE" => csrf_cookie_age,
+            "CSRF_COOKIE_DOMAIN" => csrf_cookie_domain, "CSRF_COOKIE_PATH" => csrf_cookie_path,
+            "CSRF_COOKIE_SECURE" => csrf_cookie_secure, "CSRF_COOKIE_HTTPONLY" => csrf_cookie_httponly,
+            "CSRF_COOKIE_SAMESITE" => csrf_cookie_samesite, "CSRF_HEADER_NAME" => csrf_header_name,
+            "CSRF_TRUSTED_ORIGINS" => csrf_trusted_origins,
+            "SECURE_PROXY_SSL_HEADER" => secure_proxy_ssl_header,
         );
     }
 
@@ -231,6 +270,22 @@ impl Settings {
             ));
         }
         Ok(())
+    }
+
+    /// Whether a request with these parts came over HTTPS: its scheme, or the header that
+    /// SECURE_PROXY_SSL_HEADER names.
+    pub fn is_secure(&self, uri: &http::Uri, headers: &http::HeaderMap) -> bool {
+        if uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
+            return true;
+        }
+        match self.secure_proxy_ssl_header.as_slice() {
+            [name, value] => headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .is_some_and(|v| v.trim() == value),
+            _ => false,
+        }
     }
 
     /// ALLOWED_HOSTS as Django applies it: with DEBUG on and the list empty, the local names.
@@ -263,6 +318,8 @@ fn is_bool(key: &str) -> bool {
             | "SECURE_CONTENT_TYPE_NOSNIFF"
             | "SECURE_HSTS_INCLUDE_SUBDOMAINS"
             | "SECURE_HSTS_PRELOAD"
+            | "CSRF_COOKIE_SECURE"
+            | "CSRF_COOKIE_HTTPONLY"
     )
 }
 
@@ -277,5 +334,10 @@ fn is_string(key: &str) -> bool {
             | "DATABASE_URL"
             | "TIME_ZONE"
             | "LANGUAGE_CODE"
+            | "CSRF_COOKIE_NAME"
+            | "CSRF_COOKIE_DOMAIN"
+            | "CSRF_COOKIE_PATH"
+            | "CSRF_COOKIE_SAMESITE"
+            | "CSRF_HEADER_NAME"
     )
 }

@@ -19,6 +19,8 @@ pub struct Client {
     settings: Arc<Settings>,
     cookies: BTreeMap<String, String>,
     host: String,
+    enforce_csrf_checks: bool,
+    secure: bool,
 }
 
 /// What the client got back.
@@ -60,7 +62,22 @@ impl Client {
             settings: Arc::new(settings),
             cookies: BTreeMap::new(),
             host: "testserver".into(),
+            enforce_csrf_checks: false,
+            secure: false,
         }
+    }
+
+    /// Runs the CSRF checks on this client's requests (off by default, as in Django's
+    /// `Client(enforce_csrf_checks=True)`).
+    pub fn enforce_csrf_checks(mut self) -> Self {
+        self.enforce_csrf_checks = true;
+        self
+    }
+
+    /// Sends requests as if over HTTPS (Django's `secure=True`).
+    pub fn secure(mut self) -> Self {
+        self.secure = true;
+        self
     }
 
     /// Sends requests with this Host header from now on.
@@ -110,7 +127,12 @@ impl Client {
         headers: HeaderMap,
         body: Bytes,
     ) -> TestResponse {
-        let mut builder = http::Request::builder().method(method).uri(path);
+        let uri = if self.secure {
+            format!("https://{}{path}", self.host)
+        } else {
+            path.to_string()
+        };
+        let mut builder = http::Request::builder().method(method).uri(uri);
         for (k, v) in &headers {
             builder = builder.header(k, v);
         }
@@ -129,6 +151,11 @@ impl Client {
             .body(Body::from(body))
             .unwrap_or_else(|e| panic!("cannot build a request for {path:?}: {e}"));
         request.extensions_mut().insert(self.settings.clone());
+        if !self.enforce_csrf_checks {
+            request
+                .extensions_mut()
+                .insert(crate::csrf::DontEnforceCsrfChecks);
+        }
         let response = match self.service.clone().oneshot(request).await {
             Ok(r) => r,
             Err(never) => match never {},

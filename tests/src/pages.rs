@@ -65,3 +65,8 @@ pub struct Inline {
 #[derive(Template)]
 #[template(path = "context.html")]
 pub struct RequestContext;
+
+/// A form with `{% csrf_token %}`.
+#[derive(Template)]
+#[template(path = "form.html")]
+pub struct Form;

@@ -141,8 +141,8 @@ pub fn json(_request: &Request) -> Json<serde_json::Value> {
     Json(serde_json::json!({"ok": true, "n": 3}))
 }
 
-/// Echoes the body's length and the form's `a` field.
-#[view]
+/// Echoes the body's length and the form's `a` field. CSRF-exempt, like an API endpoint.
+#[view(csrf_exempt)]
 pub fn echo_body(request: &Request) -> String {
     format!(
         "{} bytes, a={}",
@@ -185,4 +185,31 @@ pub fn read_cookie(request: &Request) -> String {
 pub fn context(request: &Request, x: String) -> Result<Response> {
     let _ = x;
     render(request, crate::pages::RequestContext)
+}
+
+/// GET: a form with its CSRF token; POST (and PUT, PATCH, DELETE): what was posted.
+#[view]
+pub fn form(request: &Request) -> Result<Response> {
+    if request.method() == Method::GET {
+        return render(request, crate::pages::Form);
+    }
+    Ok(format!(
+        "{} {}",
+        request.method(),
+        request.post().get("a").unwrap_or("-")
+    )
+    .into_response())
+}
+
+/// A fresh token as text, for a JavaScript client (Django's `get_token`).
+#[view]
+pub fn token(request: &Request) -> String {
+    manouche::csrf::get_token(request).unwrap_or_default()
+}
+
+/// Rotates the secret, as a login does, and shows a form.
+#[view]
+pub fn rotate(request: &Request) -> Result<Response> {
+    manouche::csrf::rotate_token(request);
+    render(request, crate::pages::Form)
 }

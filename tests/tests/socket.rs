@@ -72,7 +72,7 @@ fn a_body_over_the_limit_is_413_without_reading_it() {
     let mut s = connect(server.addr);
     let len = 3 * 1024 * 1024;
     let head = format!(
-        "POST /hello/ HTTP/1.1\r\nHost: {}\r\nContent-Type: application/octet-stream\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
+        "POST /hello/ HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n",
         server.addr
     );
     s.write_all(head.as_bytes()).unwrap();
@@ -241,4 +241,36 @@ fn h2c_prior_knowledge_is_served_on_the_same_port() {
         .expect("curl is needed for the h2c test (tests/run-all.sh installs it)");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text, "200 2");
+}
+
+#[test]
+fn a_form_posts_with_its_token_and_is_refused_without_it() {
+    let server = Server::start(SITE, &[("MANOUCHE_DEBUG", "true")]);
+    let page = get(server.addr, "/form", &[("Host", "localhost")]);
+    let cookie = page
+        .header("set-cookie")
+        .expect("the CSRF cookie")
+        .to_string();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let start = page.body.find("value=\"").unwrap() + 7;
+    let token = &page.body[start..start + 64];
+    let post = |form: &str, cookie: &str| {
+        let req = format!(
+            "POST /form HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            form.len()
+        );
+        exchange(server.addr, req.as_bytes())
+    };
+    let ok = post(&format!("csrfmiddlewaretoken={token}&a=milk"), &cookie);
+    assert_eq!((ok.status, ok.body.as_str()), (200, "POST milk"));
+    let refused = post("a=milk", &cookie);
+    assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("Reason given for failure:"));
+    assert!(refused.body.contains("CSRF token missing."));
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        server
+            .stderr()
+            .contains("Forbidden (CSRF token missing.): /form")
+    );
 }

@@ -120,9 +120,9 @@ impl Request {
         crate::middleware::hosts::raw_host(&self.head).unwrap_or("")
     }
 
-    /// Whether the request came over HTTPS.
+    /// Whether the request came over HTTPS (its scheme, or SECURE_PROXY_SSL_HEADER).
     pub fn is_secure(&self) -> bool {
-        self.head.uri.scheme() == Some(&http::uri::Scheme::HTTPS)
+        self.settings.is_secure(&self.head.uri, &self.head.headers)
     }
 
     /// The project's settings.

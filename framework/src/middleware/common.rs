@@ -4,7 +4,7 @@
 use http::{HeaderValue, Method, StatusCode, header};
 use tower_layer::Layer;
 
-use super::{Middleware, Next, Wrapped};
+use super::{Inner, Middleware, Next, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
 use crate::http::{Body, Response};
@@ -32,20 +32,16 @@ impl<S> Layer<S> for CommonLayer {
 }
 
 impl Middleware for CommonLayer {
-    fn call(
-        &self,
-        req: http::Request<Body>,
-        next: impl FnOnce(http::Request<Body>) -> Next,
-    ) -> Next {
+    fn call<S: Inner>(&self, req: http::Request<Body>, mut next: S) -> Next {
         let settings = settings_of(&req);
         if !settings.append_slash || req.uri().path().ends_with('/') {
-            return next(req);
+            return Box::pin(next.call(req));
         }
         let method = req.method().clone();
         let uri = req.uri().clone();
         let host = req.headers().get(header::HOST).cloned();
         let resolves = self.resolves;
-        let fut = next(req);
+        let fut = next.call(req);
         Box::pin(async move {
             let response = fut.await?;
             if response.status() != StatusCode::NOT_FOUND {

@@ -4,7 +4,7 @@
 use http::header;
 use tower_layer::Layer;
 
-use super::{Middleware, Next, Wrapped};
+use super::{Inner, Middleware, Next, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
 use crate::http::Body;
@@ -100,11 +100,7 @@ pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
 }
 
 impl Middleware for AllowedHostsLayer {
-    fn call(
-        &self,
-        req: http::Request<Body>,
-        next: impl FnOnce(http::Request<Body>) -> Next,
-    ) -> Next {
+    fn call<S: Inner>(&self, req: http::Request<Body>, mut next: S) -> Next {
         let settings = settings_of(&req);
         let host = req
             .headers()
@@ -119,6 +115,6 @@ impl Middleware for AllowedHostsLayer {
             let response = error_page(&err, &page, &settings, &[], &Default::default());
             return Box::pin(async move { Ok(response) });
         }
-        next(req)
+        Box::pin(next.call(req))
     }
 }

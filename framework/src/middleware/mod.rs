@@ -1,11 +1,12 @@
 //! The built-in middleware, each a tower `Layer`, composed in Django's order:
-//! security headers → allowed hosts → common (APPEND_SLASH) → the user's layers → views.
+//! security headers → allowed hosts → common (APPEND_SLASH) → CSRF → the user's layers → views.
 //!
 //! Each is a [`Middleware`]: one function from the request and the inner service's future
 //! to the response, as Django's `__call__(request)` around `get_response`. [`Wrapped`] is the
 //! tower plumbing they share.
 
 pub mod common;
+pub mod csrf;
 pub mod hosts;
 pub mod security;
 
@@ -15,6 +16,7 @@ use std::task::{Context, Poll};
 use tower_service::Service;
 
 pub use common::CommonLayer;
+pub use csrf::CsrfLayer;
 pub use hosts::AllowedHostsLayer;
 pub use security::SecurityHeadersLayer;
 
@@ -24,15 +26,30 @@ use crate::http::{Body, Response};
 /// What the inner service will answer.
 pub type Next = BoxFuture<Result<Response, Infallible>>;
 
+/// The rest of the stack, as a middleware sees it.
+pub trait Inner:
+    Service<http::Request<Body>, Response = Response, Error = Infallible, Future: Send + 'static>
+    + Send
+    + 'static
+{
+}
+
+impl<S> Inner for S where
+    S: Service<
+            http::Request<Body>,
+            Response = Response,
+            Error = Infallible,
+            Future: Send + 'static,
+        > + Send
+        + 'static
+{
+}
+
 /// One middleware: look at the request, maybe answer it, else call `next` and look at the
-/// response.
+/// response — Django's `__call__(request)` around `get_response`.
 pub trait Middleware: Clone + Send + Sync + 'static {
-    /// Handles one request; `next` calls the rest of the stack (call it at most once).
-    fn call(
-        &self,
-        req: http::Request<Body>,
-        next: impl FnOnce(http::Request<Body>) -> Next,
-    ) -> Next;
+    /// Handles one request; `next` is the rest of the stack, ready to be called once.
+    fn call<S: Inner>(&self, req: http::Request<Body>, next: S) -> Next;
 }
 
 /// A middleware around the inner service `S`.
@@ -51,8 +68,7 @@ impl<M, S> Wrapped<M, S> {
 impl<M, S> Service<http::Request<Body>> for Wrapped<M, S>
 where
     M: Middleware,
-    S: Service<http::Request<Body>, Response = Response, Error = Infallible>,
-    S::Future: Send + 'static,
+    S: Inner + Clone,
 {
     type Response = Response;
     type Error = Infallible;
@@ -63,8 +79,10 @@ where
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Next {
-        let inner = &mut self.inner;
-        self.middleware
-            .call(req, |req| -> Next { Box::pin(inner.call(req)) })
+        // The service that was polled ready goes to the middleware; a clone stays (tower's
+        // usual way to move a service into a future).
+        let clone = self.inner.clone();
+        let ready = std::mem::replace(&mut self.inner, clone);
+        self.middleware.call(req, ready)
     }
 }

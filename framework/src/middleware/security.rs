@@ -4,7 +4,7 @@
 use http::{HeaderValue, header};
 use tower_layer::Layer;
 
-use super::{Middleware, Next, Wrapped};
+use super::{Inner, Middleware, Next, Wrapped};
 use crate::handler::settings_of;
 use crate::http::{Body, Response};
 use crate::settings::Settings;
@@ -22,14 +22,10 @@ impl<S> Layer<S> for SecurityHeadersLayer {
 }
 
 impl Middleware for SecurityHeadersLayer {
-    fn call(
-        &self,
-        req: http::Request<Body>,
-        next: impl FnOnce(http::Request<Body>) -> Next,
-    ) -> Next {
+    fn call<S: Inner>(&self, req: http::Request<Body>, mut next: S) -> Next {
         let settings = settings_of(&req);
         let secure = req.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
-        let fut = next(req);
+        let fut = next.call(req);
         Box::pin(async move {
             let mut response = fut.await?;
             add_headers(&mut response, &settings, secure);

@@ -54,6 +54,8 @@ pub struct ErrorHandlers {
     pub page_not_found: Option<ErrorHandler>,
     /// For 500.
     pub server_error: Option<ErrorHandler>,
+    /// For a failed CSRF check (Django's CSRF_FAILURE_VIEW), shown with DEBUG on too.
+    pub csrf_failure: Option<ErrorHandler>,
 }
 
 impl ErrorHandlers {

@@ -1,0 +1,367 @@
+//! Django's CsrfViewMiddleware: every unsafe request (not GET, HEAD, OPTIONS or TRACE) to a
+//! view that is not `#[view(csrf_exempt)]` must carry the token that matches its
+//! `csrftoken` cookie. Checks run in Django's order — Origin; strict Referer on HTTPS; the
+//! cookie; the token — and the first failure is a 403 with Django's reason. The cookie is
+//! sent only when a page used a token, or a malformed one had to be replaced.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use super::{Inner, Middleware, Next, Wrapped};
+use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
+use crate::handler::{error_page, read_body, settings_of};
+use crate::http::{Body, QueryDict, Response};
+use crate::middleware::hosts::raw_host;
+use crate::settings::Settings;
+use crate::urls::decode_path;
+use crate::views::debug::PageRequest;
+use crate::views::{ErrorContext, ErrorHandler};
+use http::{HeaderValue, Method, header};
+use tower_layer::Layer;
+
+/// CSRF protection. `exempt` says whether the view a decoded path resolves to is
+/// `#[view(csrf_exempt)]`.
+#[derive(Debug, Clone, Copy)]
+pub struct CsrfLayer {
+    exempt: fn(&str) -> bool,
+    failure: Option<ErrorHandler>,
+}
+
+impl CsrfLayer {
+    /// The layer for a URLconf, given its exemption test.
+    pub fn new(exempt: fn(&str) -> bool) -> Self {
+        CsrfLayer {
+            exempt,
+            failure: None,
+        }
+    }
+
+    /// The project's own failure page (Django's CSRF_FAILURE_VIEW); it gets the reason as
+    /// the exception.
+    pub fn failure_page(mut self, page: Option<ErrorHandler>) -> Self {
+        self.failure = page;
+        self
+    }
+}
+
+impl<S> Layer<S> for CsrfLayer {
+    type Service = Wrapped<Self, S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        Wrapped::new(*self, inner)
+    }
+}
+
+fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(crate::http::parse_cookies)
+        .filter(|(n, _)| *n == name)
+        .last()
+        .map(|(_, v)| v)
+}
+
+/// Django's `is_same_domain`, for origins and referers (a host with its port).
+fn is_same_domain(host: &str, pattern: &str) -> bool {
+    let (host, pattern) = (host.to_ascii_lowercase(), pattern.to_ascii_lowercase());
+    match pattern.strip_prefix('.') {
+        Some(bare) => host == bare || host.ends_with(&pattern),
+        None => host == pattern,
+    }
+}
+
+/// `scheme://netloc` of a URL, as `urlsplit` gives them; `None` when there is no `//`.
+fn split_url(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let netloc = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let valid_scheme = !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid_scheme.then_some((scheme, netloc))
+}
+
+/// Django's `_origin_verified`.
+fn origin_verified(origin: &str, host: &str, secure: bool, settings: &Settings) -> bool {
+    let good = format!("{}://{host}", if secure { "https" } else { "http" });
+    if origin == good || settings.csrf_trusted_origins.iter().any(|o| o == origin) {
+        return true;
+    }
+    let Some((scheme, netloc)) = split_url(origin) else {
+        return false;
+    };
+    settings.csrf_trusted_origins.iter().any(|trusted| {
+        trusted.contains('*')
+            && split_url(trusted).is_some_and(|(s, n)| {
+                s.eq_ignore_ascii_case(scheme) && is_same_domain(netloc, n.trim_start_matches('*'))
+            })
+    })
+}
+
+/// Django's `_check_referer` (HTTPS requests only).
+fn check_referer(referer: Option<&str>, host: &str, settings: &Settings) -> Result<(), String> {
+    let Some(referer) = referer else {
+        return Err(reasons::NO_REFERER.into());
+    };
+    let Some((scheme, netloc)) = split_url(referer).filter(|(_, n)| !n.is_empty()) else {
+        return Err(reasons::MALFORMED_REFERER.into());
+    };
+    if scheme != "https" {
+        return Err(reasons::INSECURE_REFERER.into());
+    }
+    let trusted = settings.csrf_trusted_origins.iter().any(|o| {
+        split_url(o).is_some_and(|(_, n)| is_same_domain(netloc, n.trim_start_matches('*')))
+    });
+    if trusted {
+        return Ok(());
+    }
+    let good = match &settings.csrf_cookie_domain {
+        Some(domain) => {
+            let port = host.rsplit_once(':').map(|(_, p)| p).unwrap_or("");
+            if port.is_empty() || port == "443" || port == "80" {
+                domain.clone()
+            } else {
+                format!("{domain}:{port}")
+            }
+        }
+        None => host.to_string(),
+    };
+    if is_same_domain(netloc, &good) {
+        Ok(())
+    } else {
+        Err(reasons::BAD_REFERER.replace("%s", referer))
+    }
+}
+
+/// The header name as Django shows it (`HTTP_X_CSRFTOKEN` → `X-Csrftoken`).
+fn shown_header_name(setting: &str) -> String {
+    let bare = setting.strip_prefix("HTTP_").unwrap_or(setting);
+    bare.split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + &c.as_str().to_ascii_lowercase(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The HTTP header (`x-csrftoken`) that CSRF_HEADER_NAME (`HTTP_X_CSRFTOKEN`) means.
+fn header_name(setting: &str) -> String {
+    setting
+        .strip_prefix("HTTP_")
+        .unwrap_or(setting)
+        .replace('_', "-")
+        .to_ascii_lowercase()
+}
+
+/// Django's `_check_token`: cookie, then the token from the form or the header.
+fn check_token(
+    cookie_value: Option<&str>,
+    form_token: Option<&str>,
+    header_token: Option<&str>,
+    settings: &Settings,
+) -> Result<(), String> {
+    let Some(cookie_value) = cookie_value else {
+        return Err(reasons::NO_CSRF_COOKIE.into());
+    };
+    csrf::check_format(cookie_value).map_err(|r| format!("CSRF cookie {r}."))?;
+    let secret = csrf::secret_of(cookie_value);
+    let (token, source) = match form_token.filter(|t| !t.is_empty()) {
+        Some(t) => (t, "POST".to_string()),
+        None => match header_token {
+            Some(t) => (
+                t,
+                format!(
+                    "the '{}' HTTP header",
+                    shown_header_name(&settings.csrf_header_name)
+                ),
+            ),
+            None => return Err(reasons::CSRF_TOKEN_MISSING.into()),
+        },
+    };
+    csrf::check_format(token).map_err(|r| format!("CSRF token from {source} {r}."))?;
+    if csrf::constant_time_eq(&csrf::secret_of(token), &secret) {
+        Ok(())
+    } else {
+        Err(format!("CSRF token from {source} incorrect."))
+    }
+}
+
+fn set_cookie(response: &mut Response, secret: &str, settings: &Settings) {
+    let expires =
+        httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(settings.csrf_cookie_age));
+    let mut value = format!(
+        "{}={secret}; expires={expires}; Max-Age={}",
+        settings.csrf_cookie_name, settings.csrf_cookie_age
+    );
+    if let Some(domain) = &settings.csrf_cookie_domain {
+        value.push_str(&format!("; Domain={domain}"));
+    }
+    if settings.csrf_cookie_httponly {
+        value.push_str("; HttpOnly");
+    }
+    value.push_str(&format!("; Path={}", settings.csrf_cookie_path));
+    if !settings.csrf_cookie_samesite.is_empty() {
+        value.push_str(&format!("; SameSite={}", settings.csrf_cookie_samesite));
+    }
+    if settings.csrf_cookie_secure {
+        value.push_str("; Secure");
+    }
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    patch_vary(response, "Cookie");
+}
+
+/// Adds `name` to `Vary` unless it is there (Django's `patch_vary_headers`).
+pub(crate) fn patch_vary(response: &mut Response, name: &str) {
+    let present = response
+        .headers()
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case(name));
+    if !present && let Ok(v) = HeaderValue::from_str(name) {
+        response.headers_mut().append(header::VARY, v);
+    }
+}
+
+fn reject(
+    reason: &str,
+    req: &http::Request<Body>,
+    settings: &Settings,
+    own: Option<ErrorHandler>,
+) -> Response {
+    let path = decode_path(req.uri().path());
+    eprintln!("Forbidden ({reason}): {path}");
+    let context = ErrorContext {
+        request_path: &path,
+        exception: reason,
+        status: http::StatusCode::FORBIDDEN,
+    };
+    let page = own
+        .and_then(|page| page(&context).ok())
+        .unwrap_or_else(|| csrf::failure_page(reason, settings.debug));
+    let mut r = Response::new(Body::from(page));
+    *r.status_mut() = http::StatusCode::FORBIDDEN;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}
+
+impl Middleware for CsrfLayer {
+    fn call<S: Inner>(&self, mut req: http::Request<Body>, mut next: S) -> Next {
+        let settings = settings_of(&req);
+        // process_request: a well-formed cookie's secret is kept; a malformed one replaced.
+        let cookie_value = cookie(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
+        let mut state = State::default();
+        if let Some(value) = &cookie_value {
+            match csrf::check_format(value) {
+                Ok(()) => state.secret = Some(csrf::secret_of(value)),
+                Err(_) => {
+                    state.secret = Some(csrf::new_secret());
+                    state.needs_update = true;
+                }
+            }
+        }
+        let state = Arc::new(Mutex::new(state));
+        req.extensions_mut().insert(state.clone());
+        req.extensions_mut()
+            .insert(csrf::token_source(state.clone()));
+        let safe = matches!(
+            *req.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        );
+        let enforce = !safe
+            && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
+            && !(self.exempt)(&decode_path(req.uri().path()));
+        let failure = self.failure;
+        Box::pin(async move {
+            if enforce {
+                match check(req, &settings, cookie_value.as_deref(), failure).await {
+                    Ok(checked) => req = checked,
+                    Err(response) => return Ok(*response),
+                }
+            }
+            let mut response = next.call(req).await?;
+            // process_response: send the cookie when a token was used or a secret made.
+            let s = state.lock().unwrap_or_else(|e| e.into_inner());
+            if s.needs_update
+                && let Some(secret) = &s.secret
+            {
+                set_cookie(&mut response, secret, &settings);
+            }
+            Ok(response)
+        })
+    }
+}
+
+/// Django's `process_view` checks; on success the request (its body read, if a form).
+async fn check(
+    req: http::Request<Body>,
+    settings: &Settings,
+    cookie_value: Option<&str>,
+    failure: Option<ErrorHandler>,
+) -> Result<http::Request<Body>, Box<Response>> {
+    let (head, body) = req.into_parts();
+    let host = raw_host(&head).unwrap_or("").to_string();
+    let secure = settings.is_secure(&head.uri, &head.headers);
+    let header_str = |name: &str| head.headers.get(name).and_then(|v| v.to_str().ok());
+    let rejected = |reason: &str, head: http::request::Parts| {
+        let req = http::Request::from_parts(head, Body::empty());
+        Err(Box::new(reject(reason, &req, settings, failure)))
+    };
+    if let Some(origin) = header_str("origin") {
+        if !origin_verified(origin, &host, secure, settings) {
+            let reason = reasons::BAD_ORIGIN.replace("%s", origin);
+            return rejected(&reason, head);
+        }
+    } else if secure && let Err(reason) = check_referer(header_str("referer"), &host, settings) {
+        return rejected(&reason, head);
+    }
+    // The form's token, when the body is a form (read here, handed on as bytes).
+    let is_form = head.method == Method::POST
+        && header_str("content-type").is_some_and(|ct| {
+            ct.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded"
+        });
+    let (body, form_token) = if is_form {
+        match read_body(&head.headers, body, settings.data_upload_max_memory_size).await {
+            Ok(bytes) => {
+                let token = QueryDict::parse(&bytes)
+                    .get(csrf::FORM_FIELD)
+                    .map(str::to_owned);
+                (Body::from(bytes), token)
+            }
+            Err(e) => {
+                let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
+                return Err(Box::new(error_page(
+                    &e,
+                    &page,
+                    settings,
+                    &[],
+                    &Default::default(),
+                )));
+            }
+        }
+    } else {
+        (body, None)
+    };
+    let header_token = header_str(&header_name(&settings.csrf_header_name)).map(str::to_owned);
+    if let Err(reason) = check_token(
+        cookie_value,
+        form_token.as_deref(),
+        header_token.as_deref(),
+        settings,
+    ) {
+        return rejected(&reason, head);
+    }
+    Ok(http::Request::from_parts(head, body))
+}
