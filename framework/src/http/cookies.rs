@@ -19,3 +19,15 @@ pub fn parse_cookies(header: &str) -> impl Iterator<Item = (&str, &str)> {
         Some((name, value))
     })
 }
+
+/// A cookie's value from request headers; the last one sent wins, as in Django.
+pub fn cookie_from_headers<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(parse_cookies)
+        .filter(|(n, _)| *n == name)
+        .last()
+        .map(|(_, v)| v)
+}

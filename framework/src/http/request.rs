@@ -98,15 +98,7 @@ impl Request {
 
     /// A cookie's value (Django's `request.COOKIES[name]`); the last one sent wins.
     pub fn cookie(&self, name: &str) -> Option<&str> {
-        self.head
-            .headers
-            .get_all(http::header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(crate::http::parse_cookies)
-            .filter(|(n, _)| *n == name)
-            .last()
-            .map(|(_, v)| v)
+        crate::http::cookie_from_headers(&self.head.headers, name)
     }
 
     /// The body, read once by the server.

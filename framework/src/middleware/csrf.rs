@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use super::{Inner, Middleware, Next, Wrapped};
 use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
 use crate::handler::{error_page, read_body, settings_of};
-use crate::http::{Body, QueryDict, Response};
+use crate::http::{Body, QueryDict, Response, cookie_from_headers};
 use crate::middleware::hosts::raw_host;
 use crate::settings::Settings;
 use crate::urls::decode_path;
@@ -49,17 +49,6 @@ impl<S> Layer<S> for CsrfLayer {
     fn layer(&self, inner: S) -> Self::Service {
         Wrapped::new(*self, inner)
     }
-}
-
-fn cookie<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(crate::http::parse_cookies)
-        .filter(|(n, _)| *n == name)
-        .last()
-        .map(|(_, v)| v)
 }
 
 /// Django's `is_same_domain`, for origins and referers (a host with its port).
@@ -261,7 +250,8 @@ impl Middleware for CsrfLayer {
     fn call<S: Inner>(&self, mut req: http::Request<Body>, mut next: S) -> Next {
         let settings = settings_of(&req);
         // process_request: a well-formed cookie's secret is kept; a malformed one replaced.
-        let cookie_value = cookie(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
+        let cookie_value =
+            cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
         let mut state = State::default();
         if let Some(value) = &cookie_value {
             match csrf::check_format(value) {
