@@ -5,6 +5,7 @@
 //! see [`Project`]. The book walks through all of it.
 
 pub mod csrf;
+pub mod db;
 pub mod error;
 pub mod handler;
 pub mod html;
@@ -13,7 +14,9 @@ pub mod management;
 pub mod middleware;
 mod project;
 pub mod server;
+pub mod sessions;
 pub mod settings;
+pub mod signing;
 pub mod staticfiles;
 pub mod templates;
 pub mod test;

@@ -16,7 +16,10 @@ use tower_service::Service;
 
 use crate::http::{Body, BoxError, Response};
 use crate::management::Command;
-use crate::middleware::{AllowedHostsLayer, CommonLayer, CsrfLayer, SecurityHeadersLayer};
+use crate::middleware::{
+    AllowedHostsLayer, CommonLayer, CsrfLayer, SecurityHeadersLayer, SessionLayer,
+};
+use crate::sessions::SessionStore;
 use crate::settings::{ImproperlyConfigured, Settings};
 use crate::urls::{ResolverMatch, UrlConf};
 use crate::views::{ErrorHandler, ErrorHandlers};
@@ -42,6 +45,7 @@ pub struct Project<U> {
     pub(crate) commands: Vec<Command>,
     layers: Vec<UserLayer>,
     handlers: ErrorHandlers,
+    session_store: Option<Arc<dyn SessionStore>>,
     _urlconf: PhantomData<fn() -> U>,
 }
 
@@ -67,6 +71,7 @@ impl<U: UrlConf> Project<U> {
             commands: Vec::new(),
             layers: Vec::new(),
             handlers: ErrorHandlers::default(),
+            session_store: None,
             _urlconf: PhantomData,
         }
     }
@@ -74,6 +79,11 @@ impl<U: UrlConf> Project<U> {
     /// The project folder.
     pub fn base_dir(&self) -> &std::path::Path {
         &self.base_dir
+    }
+
+    /// The migrations `migrate` applies: the framework's apps' (sessions).
+    pub fn migrations(&self) -> &'static [crate::db::migrations::AppMigrations] {
+        crate::db::migrations::BUILTIN
     }
 
     /// Loads the settings (settings.toml, then the environment).
@@ -89,6 +99,12 @@ impl<U: UrlConf> Project<U> {
         run: fn(&[String]) -> Result<(), crate::management::CommandError>,
     ) -> Self {
         self.commands.push(Command { name, help, run });
+        self
+    }
+
+    /// Keeps sessions in `store` instead of the one SESSION_ENGINE names.
+    pub fn session_store(mut self, store: Arc<dyn SessionStore>) -> Self {
+        self.session_store = Some(store);
         self
     }
 
@@ -145,8 +161,8 @@ impl<U: UrlConf> Project<U> {
         self
     }
 
-    /// The whole stack in Django's order: security headers → allowed hosts → common
-    /// (APPEND_SLASH) → CSRF → the project's layers → the views.
+    /// The whole stack in Django's order: security headers → allowed hosts → sessions →
+    /// common (APPEND_SLASH) → CSRF → the project's layers → the views.
     pub fn service(&self) -> ProjectService {
         crate::urls::set_root_urlconf::<U>();
         let mut inner: ProjectService =
@@ -158,7 +174,12 @@ impl<U: UrlConf> Project<U> {
             .failure_page(self.handlers.csrf_failure)
             .layer(inner);
         let common = CommonLayer::new(resolves::<U>).layer(csrf);
-        let stack = SecurityHeadersLayer.layer(AllowedHostsLayer.layer(common));
+        let sessions = match &self.session_store {
+            Some(store) => SessionLayer::with_store(store.clone()),
+            None => SessionLayer::new(),
+        }
+        .layer(common);
+        let stack = SecurityHeadersLayer.layer(AllowedHostsLayer.layer(sessions));
         BoxCloneSyncService::new(stack)
     }
 

@@ -60,6 +60,31 @@ pub struct Settings {
     pub csrf_trusted_origins: Vec<String>,
     /// `["X-Forwarded-Proto", "https"]`: the header a proxy sets for HTTPS requests.
     pub secure_proxy_ssl_header: Vec<String>,
+    /// Where sessions live: `"db"` (the database), `"signed_cookies"` or `"memory"`.
+    pub session_engine: String,
+    /// The session cookie's name.
+    pub session_cookie_name: String,
+    /// The session's lifetime in seconds (two weeks).
+    pub session_cookie_age: u64,
+    /// The session cookie's domain (none: this host only).
+    pub session_cookie_domain: Option<String>,
+    /// The session cookie's path.
+    pub session_cookie_path: String,
+    /// Send the session cookie over HTTPS only.
+    pub session_cookie_secure: bool,
+    /// Hide the session cookie from JavaScript.
+    pub session_cookie_httponly: bool,
+    /// The session cookie's SameSite.
+    pub session_cookie_samesite: String,
+    /// Save the session on every request, not only when it changed.
+    pub session_save_every_request: bool,
+    /// End sessions when the browser closes.
+    pub session_expire_at_browser_close: bool,
+    /// Keep the CSRF secret in the session instead of a cookie.
+    pub csrf_use_sessions: bool,
+    /// Apply pending migrations when `runserver` starts (manouche's; for the SQLite default
+    /// in development).
+    pub auto_migrate: bool,
     /// Where the database is: `sqlite://db.sqlite3` (default) or `postgres://…`.
     pub database_url: String,
     /// Seconds a client may take to send its request headers before it is cut off.
@@ -104,6 +129,18 @@ impl Default for Settings {
             csrf_header_name: "HTTP_X_CSRFTOKEN".into(),
             csrf_trusted_origins: Vec::new(),
             secure_proxy_ssl_header: Vec::new(),
+            session_engine: "db".into(),
+            session_cookie_name: "sessionid".into(),
+            session_cookie_age: 1_209_600,
+            session_cookie_domain: None,
+            session_cookie_path: "/".into(),
+            session_cookie_secure: false,
+            session_cookie_httponly: true,
+            session_cookie_samesite: "Lax".into(),
+            session_save_every_request: false,
+            session_expire_at_browser_close: false,
+            csrf_use_sessions: false,
+            auto_migrate: false,
             database_url: "sqlite://db.sqlite3".into(),
             request_header_timeout: 10,
             max_header_size: 64 * 1024,
@@ -243,6 +280,14 @@ impl Settings {
             "CSRF_COOKIE_SAMESITE" => csrf_cookie_samesite, "CSRF_HEADER_NAME" => csrf_header_name,
             "CSRF_TRUSTED_ORIGINS" => csrf_trusted_origins,
             "SECURE_PROXY_SSL_HEADER" => secure_proxy_ssl_header,
+            "SESSION_ENGINE" => session_engine, "SESSION_COOKIE_NAME" => session_cookie_name,
+            "SESSION_COOKIE_AGE" => session_cookie_age, "SESSION_COOKIE_DOMAIN" => session_cookie_domain,
+            "SESSION_COOKIE_PATH" => session_cookie_path, "SESSION_COOKIE_SECURE" => session_cookie_secure,
+            "SESSION_COOKIE_HTTPONLY" => session_cookie_httponly,
+            "SESSION_COOKIE_SAMESITE" => session_cookie_samesite,
+            "SESSION_SAVE_EVERY_REQUEST" => session_save_every_request,
+            "SESSION_EXPIRE_AT_BROWSER_CLOSE" => session_expire_at_browser_close,
+            "CSRF_USE_SESSIONS" => csrf_use_sessions, "AUTO_MIGRATE" => auto_migrate,
         );
     }
 
@@ -320,6 +365,12 @@ fn is_bool(key: &str) -> bool {
             | "SECURE_HSTS_PRELOAD"
             | "CSRF_COOKIE_SECURE"
             | "CSRF_COOKIE_HTTPONLY"
+            | "SESSION_COOKIE_SECURE"
+            | "SESSION_COOKIE_HTTPONLY"
+            | "SESSION_SAVE_EVERY_REQUEST"
+            | "SESSION_EXPIRE_AT_BROWSER_CLOSE"
+            | "CSRF_USE_SESSIONS"
+            | "AUTO_MIGRATE"
     )
 }
 
@@ -339,5 +390,10 @@ fn is_string(key: &str) -> bool {
             | "CSRF_COOKIE_PATH"
             | "CSRF_COOKIE_SAMESITE"
             | "CSRF_HEADER_NAME"
+            | "SESSION_ENGINE"
+            | "SESSION_COOKIE_NAME"
+            | "SESSION_COOKIE_DOMAIN"
+            | "SESSION_COOKIE_PATH"
+            | "SESSION_COOKIE_SAMESITE"
     )
 }

@@ -7,6 +7,19 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
+/// A new, empty SQLite database file in the temporary folder, as a DATABASE_URL.
+pub fn fresh_sqlite_url() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let path =
+        std::env::temp_dir().join(format!("manouche-test-{}-{n}.sqlite3", std::process::id()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    format!("sqlite://{}", path.display())
+}
+
 /// A running server process, killed when dropped.
 pub struct Server {
     child: Child,
@@ -30,8 +43,11 @@ impl Server {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> Result<Server, (String, String)> {
+        // Each server gets its own SQLite database unless the test names one.
+        let db = fresh_sqlite_url();
         let mut child = Command::new(bin)
             .args(args)
+            .env("DATABASE_URL", &db)
             .envs(env.iter().copied())
             .env("MANOUCHE_RUNSERVER_HIDE_WARNING", "1")
             .stdin(Stdio::null())

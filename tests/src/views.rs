@@ -213,3 +213,73 @@ pub fn rotate(request: &Request) -> Result<Response> {
     manouche::csrf::rotate_token(request);
     render(request, crate::pages::Form)
 }
+
+/// The session's value for `key`, or "none".
+#[view]
+pub async fn session_get(request: &Request, key: String) -> Result<String> {
+    let value: Option<String> = request.session().get(&key).await?;
+    Ok(value.unwrap_or_else(|| "none".into()))
+}
+
+/// Sets `key` to `value` in the session.
+#[view]
+pub async fn session_set(request: &Request, key: String, value: String) -> Result<&'static str> {
+    request.session().insert(&key, value).await?;
+    Ok("set")
+}
+
+/// Appends `item` to the session's list, as the lecture's tasks do.
+#[view]
+pub async fn session_push(request: &Request, item: String) -> Result<String> {
+    request
+        .session()
+        .update("items", |items: &mut Vec<String>| items.push(item))
+        .await?;
+    let items: Vec<String> = request.session().get("items").await?.unwrap_or_default();
+    Ok(items.join(","))
+}
+
+/// Logs out: deletes the session.
+#[view]
+pub async fn session_flush(request: &Request) -> Result<&'static str> {
+    request.session().flush().await?;
+    Ok("flushed")
+}
+
+/// Logs in: a new key for the same data.
+#[view]
+pub async fn session_cycle(request: &Request) -> Result<&'static str> {
+    request.session().cycle_key().await?;
+    Ok("cycled")
+}
+
+/// `set_expiry(seconds)`; 0 means until the browser closes.
+#[view]
+pub async fn session_expiry(request: &Request, seconds: u64) -> Result<&'static str> {
+    let expiry = match seconds {
+        0 => manouche::sessions::Expiry::AtBrowserClose,
+        n => manouche::sessions::Expiry::After(std::time::Duration::from_secs(n)),
+    };
+    request.session().set_expiry(expiry).await?;
+    Ok("expiry set")
+}
+
+/// Changes the session, then fails: a 5xx never saves.
+#[view]
+pub async fn session_fail(request: &Request) -> Result<&'static str> {
+    request.session().insert("lost", "yes").await?;
+    Err(Error::new(
+        manouche::ErrorKind::Internal,
+        "failed after changing the session",
+    ))
+}
+
+/// The session's key.
+#[view]
+pub async fn session_key(request: &Request) -> Result<String> {
+    Ok(request
+        .session()
+        .session_key()
+        .await?
+        .unwrap_or_else(|| "none".into()))
+}

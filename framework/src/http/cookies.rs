@@ -31,3 +31,59 @@ pub fn cookie_from_headers<'a>(headers: &'a http::HeaderMap, name: &str) -> Opti
         .last()
         .map(|(_, v)| v)
 }
+
+/// A `Set-Cookie` value written as Django writes it (Python's attribute order: Domain,
+/// expires, HttpOnly, Max-Age, Path, SameSite, Secure).
+#[derive(Debug, Clone, Default)]
+pub struct SetCookie<'a> {
+    /// The name.
+    pub name: &'a str,
+    /// The value, as is (session keys and tokens need no quoting).
+    pub value: &'a str,
+    /// Seconds to live; `None` for a browser-session cookie.
+    pub max_age: Option<u64>,
+    /// The domain, if any.
+    pub domain: Option<&'a str>,
+    /// The path.
+    pub path: &'a str,
+    /// HTTPS only.
+    pub secure: bool,
+    /// Hidden from JavaScript.
+    pub http_only: bool,
+    /// `Lax`, `Strict`, `None`, or empty for none.
+    pub same_site: &'a str,
+}
+
+impl SetCookie<'_> {
+    /// The header value.
+    pub fn to_header(&self) -> String {
+        let mut out = format!("{}={}", self.name, self.value);
+        if let Some(domain) = self.domain {
+            out.push_str(&format!("; Domain={domain}"));
+        }
+        if let Some(age) = self.max_age {
+            let expires = if age == 0 {
+                "Thu, 01 Jan 1970 00:00:00 GMT".to_string()
+            } else {
+                httpdate::fmt_http_date(
+                    std::time::SystemTime::now() + std::time::Duration::from_secs(age),
+                )
+            };
+            out.push_str(&format!("; expires={expires}"));
+        }
+        if self.http_only {
+            out.push_str("; HttpOnly");
+        }
+        if let Some(age) = self.max_age {
+            out.push_str(&format!("; Max-Age={age}"));
+        }
+        out.push_str(&format!("; Path={}", self.path));
+        if !self.same_site.is_empty() {
+            out.push_str(&format!("; SameSite={}", self.same_site));
+        }
+        if self.secure {
+            out.push_str("; Secure");
+        }
+        out
+    }
+}

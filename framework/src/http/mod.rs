@@ -6,7 +6,7 @@ mod request;
 mod response;
 
 pub use body::{Body, BoxError};
-pub use cookies::{cookie_from_headers, parse_cookies};
+pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 pub use request::{QueryDict, Request};
 pub use response::{

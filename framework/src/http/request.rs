@@ -126,6 +126,15 @@ impl Request {
         self.settings.clone()
     }
 
+    /// The visitor's session (Django's `request.session`): `request.session().get("tasks")`.
+    pub fn session(&self) -> crate::sessions::Session<'_> {
+        crate::sessions::Session::new(
+            self.head
+                .extensions
+                .get::<std::sync::Arc<crate::sessions::SessionHandle>>(),
+        )
+    }
+
     /// Which route matched: view, route, names (Django's `request.resolver_match`).
     pub fn resolver_match(&self) -> Option<&ResolverMatch> {
         self.resolver_match.as_ref()

@@ -1,6 +1,7 @@
 //! Management commands: the project's binary is its `manage.py` (`runserver`, `check`,
 //! `showurls`, `help`, and the project's own commands).
 
+pub mod migrate;
 mod runserver;
 
 use std::process::ExitCode;
@@ -104,7 +105,19 @@ pub fn execute<U: UrlConf>(project: &Project<U>, args: &[String]) -> ExitCode {
             showurls::<U>();
             Ok(())
         }
-        "runserver" => runserver::run(project, rest),
+        "runserver" => runserver::run(project, rest, &prog),
+        "migrate" => project
+            .settings()
+            .map_err(CommandError::from)
+            .and_then(|s| migrate::migrate(&s, project.migrations())),
+        "showmigrations" => project
+            .settings()
+            .map_err(CommandError::from)
+            .and_then(|s| migrate::showmigrations(&s, project.migrations())),
+        "clearsessions" => project
+            .settings()
+            .map_err(CommandError::from)
+            .and_then(|s| migrate::clearsessions(&s)),
         other => match project.commands.iter().find(|c| c.name == other) {
             Some(c) => (c.run)(rest),
             None => {

@@ -52,7 +52,11 @@ pub fn parse_addrport(arg: Option<&str>) -> Result<(String, u16), CommandError> 
     Ok((addr, port))
 }
 
-pub(super) fn run<U: UrlConf>(project: &Project<U>, args: &[String]) -> Result<(), CommandError> {
+pub(super) fn run<U: UrlConf>(
+    project: &Project<U>,
+    args: &[String],
+    prog: &str,
+) -> Result<(), CommandError> {
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     if let Some(flag) = args
         .iter()
@@ -68,8 +72,15 @@ pub(super) fn run<U: UrlConf>(project: &Project<U>, args: &[String]) -> Result<(
     let (addr, port) = parse_addrport(positional.first().map(|s| s.as_str()))?;
     let settings = project.settings()?;
     settings.check()?;
+    if settings.auto_migrate {
+        super::migrate::migrate(&settings, project.migrations())?;
+    }
     println!("Performing system checks...\n");
     println!("System check identified no issues (0 silenced).");
+    if let Some(warning) = super::migrate::unapplied_warning(&settings, project.migrations(), prog)
+    {
+        println!("{warning}");
+    }
     let bind = format!("{addr}:{port}");
     let socket: SocketAddr = match tokio_free_resolve(&bind) {
         Some(s) => s,

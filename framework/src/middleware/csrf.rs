@@ -5,12 +5,11 @@
 //! sent only when a page used a token, or a malformed one had to be replaced.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
 
 use super::{Inner, Middleware, Next, Wrapped};
 use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
 use crate::handler::{error_page, read_body, settings_of};
-use crate::http::{Body, QueryDict, Response, cookie_from_headers};
+use crate::http::{Body, QueryDict, Response, SetCookie, cookie_from_headers};
 use crate::middleware::hosts::raw_host;
 use crate::settings::Settings;
 use crate::urls::decode_path;
@@ -182,26 +181,17 @@ fn check_token(
 }
 
 fn set_cookie(response: &mut Response, secret: &str, settings: &Settings) {
-    let expires =
-        httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(settings.csrf_cookie_age));
-    let mut value = format!(
-        "{}={secret}; expires={expires}; Max-Age={}",
-        settings.csrf_cookie_name, settings.csrf_cookie_age
-    );
-    if let Some(domain) = &settings.csrf_cookie_domain {
-        value.push_str(&format!("; Domain={domain}"));
-    }
-    if settings.csrf_cookie_httponly {
-        value.push_str("; HttpOnly");
-    }
-    value.push_str(&format!("; Path={}", settings.csrf_cookie_path));
-    if !settings.csrf_cookie_samesite.is_empty() {
-        value.push_str(&format!("; SameSite={}", settings.csrf_cookie_samesite));
-    }
-    if settings.csrf_cookie_secure {
-        value.push_str("; Secure");
-    }
-    if let Ok(v) = HeaderValue::from_str(&value) {
+    let cookie = SetCookie {
+        name: &settings.csrf_cookie_name,
+        value: secret,
+        max_age: Some(settings.csrf_cookie_age),
+        domain: settings.csrf_cookie_domain.as_deref(),
+        path: &settings.csrf_cookie_path,
+        secure: settings.csrf_cookie_secure,
+        http_only: settings.csrf_cookie_httponly,
+        same_site: &settings.csrf_cookie_samesite,
+    };
+    if let Ok(v) = HeaderValue::from_str(&cookie.to_header()) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     patch_vary(response, "Cookie");

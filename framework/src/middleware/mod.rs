@@ -1,5 +1,6 @@
 //! The built-in middleware, each a tower `Layer`, composed in Django's order:
-//! security headers → allowed hosts → common (APPEND_SLASH) → CSRF → the user's layers → views.
+//! security headers → allowed hosts → sessions → common (APPEND_SLASH) → CSRF → the user's
+//! layers → views.
 //!
 //! Each is a [`Middleware`]: one function from the request and the inner service's future
 //! to the response, as Django's `__call__(request)` around `get_response`. [`Wrapped`] is the
@@ -9,6 +10,7 @@ pub mod common;
 pub mod csrf;
 pub mod hosts;
 pub mod security;
+pub mod session;
 
 use std::convert::Infallible;
 use std::task::{Context, Poll};
@@ -19,6 +21,7 @@ pub use common::CommonLayer;
 pub use csrf::CsrfLayer;
 pub use hosts::AllowedHostsLayer;
 pub use security::SecurityHeadersLayer;
+pub use session::SessionLayer;
 
 use crate::handler::BoxFuture;
 use crate::http::{Body, Response};

@@ -1,0 +1,117 @@
+//! Migrations: each app's SQL files, embedded in the binary with diesel_migrations, applied
+//! by `migrate` with Django's output ("Applying sessions.0001_initial... OK").
+
+use diesel::migration::MigrationSource;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::Database;
+use crate::error::{Error, ErrorKind};
+
+/// The sessions app's migrations (the `manouche_session` table).
+pub const SESSIONS: EmbeddedMigrations = embed_migrations!("migrations/sessions");
+
+/// An app and its migrations.
+#[derive(Debug, Clone, Copy)]
+pub struct AppMigrations {
+    /// The app's name, shown by `migrate`.
+    pub app: &'static str,
+    /// Its embedded migrations (a function, as `embed_migrations!` gives a constant).
+    pub source: fn() -> EmbeddedMigrations,
+}
+
+/// The framework's own apps.
+pub const BUILTIN: &[AppMigrations] = &[AppMigrations {
+    app: "sessions",
+    source: || SESSIONS,
+}];
+
+fn db_error(e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Internal, format!("migration failed: {e}"))
+}
+
+/// `2026-11-25-000000_0001_initial` → `0001_initial`: the name without diesel's version.
+fn short_name(name: &str) -> String {
+    name.split_once('_')
+        .map_or(name, |(_, rest)| rest)
+        .to_string()
+}
+
+/// One migration and whether it has been applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationState {
+    /// The app.
+    pub app: &'static str,
+    /// The migration's name (`0001_initial`).
+    pub name: String,
+    /// Whether it has been applied.
+    pub applied: bool,
+}
+
+/// Every migration of `apps`, in order, with its state.
+pub fn show(db: &Database, apps: &[AppMigrations]) -> Result<Vec<MigrationState>, Error> {
+    let mut conn = db.connection()?;
+    let mut out = Vec::new();
+    for app in apps {
+        let pending: Vec<String> = conn
+            .pending_migrations((app.source)())
+            .map_err(db_error)?
+            .iter()
+            .map(|m| m.name().to_string())
+            .collect();
+        let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)())
+            .map_err(db_error)?;
+        for m in all {
+            let full = m.name().to_string();
+            out.push(MigrationState {
+                app: app.app,
+                name: short_name(&full),
+                applied: !pending.contains(&full),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// How many migrations of `apps` are not applied, and the apps they belong to.
+pub fn unapplied(
+    db: &Database,
+    apps: &[AppMigrations],
+) -> Result<(usize, Vec<&'static str>), Error> {
+    let states = show(db, apps)?;
+    let pending: Vec<&MigrationState> = states.iter().filter(|s| !s.applied).collect();
+    let mut names: Vec<&'static str> = pending.iter().map(|s| s.app).collect();
+    names.dedup();
+    Ok((pending.len(), names))
+}
+
+/// Applies what is pending, calling `progress` with each `app.name` before and `true` after.
+pub fn migrate(
+    db: &Database,
+    apps: &[AppMigrations],
+    mut progress: impl FnMut(&str, bool),
+) -> Result<usize, Error> {
+    let mut conn = db.connection()?;
+    let mut applied = 0;
+    for app in apps {
+        let pending = conn.pending_migrations((app.source)()).map_err(db_error)?;
+        for m in pending {
+            let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
+            progress(&label, false);
+            if let Err(e) = conn.run_migration(&*m) {
+                // Another process may have applied it meanwhile (two servers starting at
+                // once): that is not a failure.
+                let still_pending = conn
+                    .pending_migrations((app.source)())
+                    .map_err(db_error)?
+                    .iter()
+                    .any(|p| p.name().to_string() == m.name().to_string());
+                if still_pending {
+                    return Err(db_error(e));
+                }
+            }
+            progress(&label, true);
+            applied += 1;
+        }
+    }
+    Ok(applied)
+}

@@ -1,0 +1,164 @@
+//! The database: diesel over bundled SQLite (the default, `db.sqlite3` in the project
+//! folder) or PostgreSQL (`DATABASE_URL=postgres://…`), behind one connection pool. Queries
+//! run on tokio's blocking threads, never on the async workers.
+
+pub mod migrations;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+
+use crate::error::{Error, ErrorKind};
+use crate::settings::Settings;
+
+/// A connection to whichever database DATABASE_URL names.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    /// PostgreSQL.
+    Pg(PgConnection),
+    /// SQLite.
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite (bundled; a file in the project folder).
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// SQLite settings for concurrent use: write-ahead log (readers do not block the writer,
+/// and a killed process loses no committed write), and waiting for the lock instead of
+/// failing.
+#[derive(Debug, Clone, Copy)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// A pool of connections to the project's database.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<ConnectionManager<AnyConnection>>,
+    backend: Backend,
+    shown: String,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &self.shown)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` with the password hidden, for messages.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:********{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Database {
+    /// The database the settings name: DATABASE_URL, a relative SQLite path being taken from
+    /// the project folder. Connections are made when first used.
+    pub fn from_settings(settings: &Settings) -> Result<Self, Error> {
+        Self::open(&settings.database_url, settings.base_dir())
+    }
+
+    /// The database at `url` (`sqlite://db.sqlite3`, `sqlite:///abs/path.db`,
+    /// `postgres://user@host/db`); relative SQLite paths start at `base_dir`.
+    pub fn open(url: &str, base_dir: &Path) -> Result<Self, Error> {
+        let (backend, target) = if let Some(path) = url.strip_prefix("sqlite://") {
+            let path = Path::new(path);
+            let full = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                base_dir.join(path)
+            };
+            (Backend::Sqlite, full.to_string_lossy().into_owned())
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else {
+            return Err(Error::new(
+                ErrorKind::Internal,
+                format!(
+                    "DATABASE_URL {:?} is not supported: use sqlite://db.sqlite3 or postgres://user@host/db",
+                    without_password(url)
+                ),
+            ));
+        };
+        let size = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = Pool::builder()
+            .max_size(size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build_unchecked(ConnectionManager::new(target));
+        Ok(Database {
+            pool,
+            backend,
+            shown: without_password(url),
+        })
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL, with any password hidden.
+    pub fn url(&self) -> &str {
+        &self.shown
+    }
+
+    /// A connection, for blocking code (commands).
+    pub fn connection(&self) -> Result<PooledConnection<ConnectionManager<AnyConnection>>, Error> {
+        self.pool.get().map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("cannot connect to the database {}: {e}", self.shown),
+            )
+        })
+    }
+
+    /// Runs `f` with a connection on a blocking thread.
+    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, Error> + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.connection()?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, format!("a database task failed: {e}")))?
+    }
+}

@@ -1,0 +1,77 @@
+//! `migrate`, `showmigrations` and `clearsessions`, with Django's output.
+
+use super::CommandError;
+use crate::db::Database;
+use crate::db::migrations::{self, AppMigrations};
+use crate::settings::Settings;
+
+fn database(settings: &Settings) -> Result<Database, CommandError> {
+    Database::from_settings(settings).map_err(|e| CommandError(e.to_string()))
+}
+
+/// `migrate`: applies pending migrations, printing as Django does.
+pub fn migrate(settings: &Settings, apps: &[AppMigrations]) -> Result<(), CommandError> {
+    let db = database(settings)?;
+    let names: Vec<&str> = apps.iter().map(|a| a.app).collect();
+    println!("Operations to perform:");
+    println!("  Apply all migrations: {}", names.join(", "));
+    println!("Running migrations:");
+    let applied = migrations::migrate(&db, apps, |label, done| {
+        if done {
+            println!(" OK");
+        } else {
+            use std::io::Write;
+            print!("  Applying {label}...");
+            let _ = std::io::stdout().flush();
+        }
+    })
+    .map_err(|e| CommandError(e.to_string()))?;
+    if applied == 0 {
+        println!("  No migrations to apply.");
+    }
+    Ok(())
+}
+
+/// `showmigrations`: each app, then ` [X] name` for applied and ` [ ] name` for pending.
+pub fn showmigrations(settings: &Settings, apps: &[AppMigrations]) -> Result<(), CommandError> {
+    let db = database(settings)?;
+    let states = migrations::show(&db, apps).map_err(|e| CommandError(e.to_string()))?;
+    for app in apps {
+        println!("{}", app.app);
+        let mine: Vec<_> = states.iter().filter(|s| s.app == app.app).collect();
+        if mine.is_empty() {
+            println!(" (no migrations)");
+        }
+        for s in mine {
+            println!(" [{}] {}", if s.applied { "X" } else { " " }, s.name);
+        }
+    }
+    Ok(())
+}
+
+/// `clearsessions`: deletes expired sessions.
+pub fn clearsessions(settings: &Settings) -> Result<(), CommandError> {
+    let store =
+        crate::middleware::session::store_for(settings).map_err(|e| CommandError(e.to_string()))?;
+    store
+        .clear_expired()
+        .map_err(|e| CommandError(e.to_string()))?;
+    Ok(())
+}
+
+/// Django's runserver warning about unapplied migrations, or nothing.
+pub fn unapplied_warning(
+    settings: &Settings,
+    apps: &[AppMigrations],
+    prog: &str,
+) -> Option<String> {
+    let db = Database::from_settings(settings).ok()?;
+    match migrations::unapplied(&db, apps) {
+        Ok((0, _)) => None,
+        Ok((n, names)) => Some(format!(
+            "\nYou have {n} unapplied migration(s). Your project may not work properly until you apply the migrations for app(s): {}.\nRun '{prog} migrate' to apply them.",
+            names.join(", ")
+        )),
+        Err(e) => Some(format!("\nCannot check the migrations: {e}")),
+    }
+}

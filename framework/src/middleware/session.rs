@@ -1,0 +1,183 @@
+//! Django's SessionMiddleware: attaches the session to the request, and after the view saves
+//! it when it changed (never on a 5xx), sets or deletes the `sessionid` cookie, and adds
+//! `Vary: Cookie` when the session was used.
+
+use std::sync::{Arc, OnceLock};
+
+use http::{HeaderValue, header};
+use tower_layer::Layer;
+
+use super::csrf::patch_vary;
+use super::{Inner, Middleware, Next, Wrapped};
+use crate::db::Database;
+use crate::error::{Error, ErrorKind};
+use crate::handler::{error_page, settings_of};
+use crate::http::{Body, SetCookie, cookie_from_headers};
+use crate::sessions::{
+    DatabaseStore, MemoryStore, SessionHandle, SessionStore, SignedCookieStore, run,
+};
+use crate::settings::Settings;
+use crate::views::debug::PageRequest;
+
+type StoreCell = Arc<OnceLock<Result<Arc<dyn SessionStore>, String>>>;
+
+/// Sessions. The store is made from the settings on first use (SESSION_ENGINE), unless one
+/// is given.
+#[derive(Clone, Default)]
+pub struct SessionLayer {
+    store: StoreCell,
+}
+
+impl std::fmt::Debug for SessionLayer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionLayer").finish_non_exhaustive()
+    }
+}
+
+impl SessionLayer {
+    /// Sessions in the store SESSION_ENGINE names.
+    pub fn new() -> Self {
+        SessionLayer::default()
+    }
+
+    /// Sessions in `store`.
+    pub fn with_store(store: Arc<dyn SessionStore>) -> Self {
+        let cell = OnceLock::new();
+        let _ = cell.set(Ok(store));
+        SessionLayer {
+            store: Arc::new(cell),
+        }
+    }
+
+    fn store(&self, settings: &Settings) -> Result<Arc<dyn SessionStore>, String> {
+        self.store
+            .get_or_init(|| store_for(settings).map_err(|e| e.to_string()))
+            .clone()
+    }
+}
+
+/// The store SESSION_ENGINE names.
+pub fn store_for(settings: &Settings) -> Result<Arc<dyn SessionStore>, Error> {
+    let age = std::time::Duration::from_secs(settings.session_cookie_age);
+    match settings.session_engine.as_str() {
+        "db" => Ok(Arc::new(DatabaseStore::new(
+            Database::from_settings(settings)?,
+            &settings.secret_key,
+            &settings.secret_key_fallbacks,
+        ))),
+        "signed_cookies" => Ok(Arc::new(SignedCookieStore::new(
+            &settings.secret_key,
+            &settings.secret_key_fallbacks,
+            age,
+        ))),
+        "memory" => Ok(Arc::new(MemoryStore::default())),
+        other => Err(Error::new(
+            ErrorKind::Internal,
+            format!(
+                "SESSION_ENGINE {other:?} is not one of \"db\", \"signed_cookies\", \"memory\""
+            ),
+        )),
+    }
+}
+
+impl<S> Layer<S> for SessionLayer {
+    type Service = Wrapped<Self, S>;
+    fn layer(&self, inner: S) -> Self::Service {
+        Wrapped::new(self.clone(), inner)
+    }
+}
+
+fn cookie_header(settings: &Settings, value: &str, max_age: Option<u64>) -> Option<HeaderValue> {
+    let cookie = SetCookie {
+        name: &settings.session_cookie_name,
+        value,
+        max_age,
+        domain: settings.session_cookie_domain.as_deref(),
+        path: &settings.session_cookie_path,
+        secure: settings.session_cookie_secure,
+        http_only: settings.session_cookie_httponly,
+        same_site: &settings.session_cookie_samesite,
+    };
+    HeaderValue::from_str(&cookie.to_header()).ok()
+}
+
+/// Django's `delete_cookie`: empty, expired, no HttpOnly (Secure only for SameSite=None).
+fn deletion_header(settings: &Settings) -> Option<HeaderValue> {
+    let cookie = SetCookie {
+        name: &settings.session_cookie_name,
+        value: "\"\"",
+        max_age: Some(0),
+        domain: settings.session_cookie_domain.as_deref(),
+        path: &settings.session_cookie_path,
+        secure: settings
+            .session_cookie_samesite
+            .eq_ignore_ascii_case("none"),
+        http_only: false,
+        same_site: &settings.session_cookie_samesite,
+    };
+    HeaderValue::from_str(&cookie.to_header()).ok()
+}
+
+impl Middleware for SessionLayer {
+    fn call<S: Inner>(&self, mut req: http::Request<Body>, mut next: S) -> Next {
+        let settings = settings_of(&req);
+        let store = match self.store(&settings) {
+            Ok(store) => store,
+            Err(message) => {
+                let err = Error::new(ErrorKind::Internal, message);
+                let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
+                let response = error_page(&err, &page, &settings, &[], &Default::default());
+                return Box::pin(async move { Ok(response) });
+            }
+        };
+        let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
+        let cookie_sent = sent.is_some();
+        let handle = Arc::new(SessionHandle::new(store, settings.clone(), sent));
+        req.extensions_mut().insert(handle.clone());
+        let (method, uri) = (req.method().clone(), req.uri().clone());
+        let fut = next.call(req);
+        Box::pin(async move {
+            let mut response = fut.await?;
+            let mut state = handle.state.lock().await;
+            let key_now = if state.accessed {
+                state.key.clone()
+            } else {
+                handle.cookie_key.clone()
+            };
+            let empty = key_now.is_none() && state.data.is_empty();
+            if cookie_sent && empty {
+                // Django deletes the cookie of an empty session.
+                if let Some(v) = deletion_header(&settings) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+                patch_vary(&mut response, "Cookie");
+                return Ok(response);
+            }
+            if state.accessed {
+                patch_vary(&mut response, "Cookie");
+            }
+            let save = state.modified || (settings.session_save_every_request && state.accessed);
+            if !save || empty || response.status().is_server_error() {
+                return Ok(response);
+            }
+            let (age, at_browser_close) = handle.expiry(&state);
+            let (key, data) = (state.key.clone(), state.data.clone());
+            let saved = run(&handle.store, move |s| s.save(key.as_deref(), &data, age)).await;
+            match saved {
+                Ok(key) => {
+                    state.key = Some(key.clone());
+                    let max_age = (!at_browser_close).then_some(age.as_secs());
+                    if let Some(v) = cookie_header(&settings, &key, max_age) {
+                        response.headers_mut().append(header::SET_COOKIE, v);
+                    }
+                }
+                Err(e) => {
+                    let headers = http::HeaderMap::new();
+                    let page = PageRequest::new(&method, &uri, &headers, None);
+                    return Ok(error_page(&e, &page, &settings, &[], &Default::default()));
+                }
+            }
+            Ok(response)
+        })
+    }
+}
