@@ -1,7 +1,8 @@
-//! The lecture's project: apps `hello` and `newyear` (and `tasks`, as the book goes on).
+//! The lecture's project: apps `hello`, `newyear` and `tasks`.
 
 pub mod hello;
 pub mod newyear;
+pub mod tasks;
 pub mod urls;
 pub mod views;
 

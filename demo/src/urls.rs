@@ -6,5 +6,6 @@ use manouche::urlpatterns;
 urlpatterns! {
     path("hello/", include(crate::hello::urls)),
     path("newyear/", include(crate::newyear::urls)),
+    path("tasks/", include(crate::tasks::urls)),
 }
 // ANCHOR_END: all

@@ -1,0 +1,4 @@
+//! The lecture's tasks app: a to-do list kept in the visitor's session.
+
+pub mod urls;
+pub mod views;
