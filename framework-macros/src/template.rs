@@ -74,7 +74,12 @@ fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let tmp = path.with_extension("manouche-tmp");
+    // Several rustc processes (a crate's lib and its tests) may mirror at once: each writes
+    // its own temporary file and renames it into place, which is atomic.
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp-{}-{n}", std::process::id()));
     std::fs::write(&tmp, content)?;
     std::fs::rename(tmp, path)
 }

@@ -120,7 +120,7 @@ fn check_showurls_help_and_unknown_commands() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n"
+        "/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n/tasks/\tdemo::tasks::views::index\ttasks:index\n/tasks/add\tdemo::tasks::views::add\ttasks:add\n"
     );
     let (code, out, _) = run(&["help"], &[]);
     assert_eq!(code, 0);
