@@ -3,6 +3,7 @@
 
 mod app;
 mod chain;
+mod form;
 mod route;
 mod template;
 mod template_syntax;
@@ -56,6 +57,26 @@ pub fn url(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Template, attributes(template))]
 pub fn derive_template(input: TokenStream) -> TokenStream {
     template::derive(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A form: `#[derive(Form)] struct NewTaskForm { #[field(label = "New Task", max_length = 200)] task: String }`.
+///
+/// Each field is a `String`, an integer, a float, `bool` (a checkbox), an enum deriving
+/// `Choices` (a select), or an `Option` of one (not required). `#[field(…)]` takes Django's
+/// options; `#[form(validate = f)]` checks the whole form.
+#[proc_macro_derive(Form, attributes(field, form))]
+pub fn derive_form(input: TokenStream) -> TokenStream {
+    form::derive_form(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// An enum whose variants are a form's choices: `#[choice(value = "lo", label = "Low")]`.
+#[proc_macro_derive(Choices, attributes(choice))]
+pub fn derive_choices(input: TokenStream) -> TokenStream {
+    form::derive_choices(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -132,6 +132,27 @@ fn code_part(code: &str) -> String {
     out
 }
 
+/// Whether an expression applies a filter (a `|` outside strings that is not `||`).
+fn has_filter(expr: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let chars: Vec<char> = expr.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '|' => {
+                let doubled = chars.get(i + 1) == Some(&'|') || (i > 0 && chars[i - 1] == '|');
+                if !doubled {
+                    return true;
+                }
+            }
+            None => {}
+        }
+    }
+    false
+}
+
 /// `and`/`or`/`not` of Django's `{% if %}` as `&&`/`||`/`!`.
 fn condition(words: &[String]) -> String {
     words
@@ -172,7 +193,18 @@ pub fn rewrite(text: &str, template: &str) -> Result<(String, Vec<UrlTag>), Synt
         let body = inner.trim_start_matches('-').trim_end_matches('-').trim();
         let after_tag;
         if !is_tag {
-            out.push_str(&format!("{{{{{trim_l} {} {trim_r}}}}}", expression(body)));
+            let expr = expression(body);
+            if has_filter(&expr) || expr == "super()" {
+                // Filters (`|safe`, `|upper`, …) and block.super stay askama's.
+                out.push_str(&format!("{{{{{trim_l} {expr} {trim_r}}}}}"));
+            } else {
+                // Bound once, then escaped Django's way unless its type is HTML already
+                // (a form, a rendered field): `{{ form }}` shows the form.
+                counter += 1;
+                out.push_str(&format!(
+                    "{{%{trim_l} let __manouche_value_{counter} = {expr} %}}{{{{ manouche::__escape!(__manouche_value_{counter}) {trim_r}}}}}"
+                ));
+            }
             after_tag = end + 2;
         } else {
             let w = words(body).map_err(|m| SyntaxError { line, message: m })?;

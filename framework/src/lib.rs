@@ -7,6 +7,7 @@
 pub mod csrf;
 pub mod db;
 pub mod error;
+pub mod forms;
 pub mod handler;
 pub mod html;
 pub mod http;
@@ -25,10 +26,11 @@ pub mod urls;
 pub mod views;
 
 pub use error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result};
+pub use forms::{Bound, Choices, Form};
 pub use http::{
     Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect, redirect,
 };
-pub use manouche_macros::{Template, app, url, urlpatterns, view};
+pub use manouche_macros::{Choices, Form, Template, app, url, urlpatterns, view};
 pub use project::{Project, ProjectService};
 pub use settings::Settings;
 pub use templates::{Template, render};
@@ -37,12 +39,13 @@ pub use urls::{NoReverseMatch, reverse, reverse_kwargs, reverse_with};
 /// What a views module needs: `use manouche::prelude::*;`.
 pub mod prelude {
     pub use crate::error::{BadRequest, Error, Http404, PermissionDenied, Result};
+    pub use crate::forms::{Bound, Form as _};
     pub use crate::http::{
         Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect,
         redirect,
     };
     pub use crate::templates::render;
-    pub use crate::{Template, url, view};
+    pub use crate::{Form, Template, url, view};
 }
 
 /// What the macros expand into. Not part of the API: it changes with the macros.

@@ -170,3 +170,45 @@ pub fn request_full_path() -> String {
 pub fn request_method() -> String {
     current(|c| c.map(|c| c.method.to_string())).unwrap_or_default()
 }
+
+/// What a `{{ value }}` without filters shows: HTML types (marked with askama's `HtmlSafe`:
+/// bound forms, rendered fields, numbers) as they are, anything else escaped Django's way.
+/// Chosen at compile time by autoref specialisation in `__escape!`.
+#[doc(hidden)]
+pub struct Esc<'a, T: ?Sized>(pub &'a T);
+
+#[doc(hidden)]
+pub trait ViaSafe {
+    fn manouche_escape(&self) -> askama::filters::Safe<String>;
+}
+
+impl<T: askama::filters::HtmlSafe + ?Sized> ViaSafe for Esc<'_, T> {
+    fn manouche_escape(&self) -> askama::filters::Safe<String> {
+        askama::filters::Safe(self.0.to_string())
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaDisplay {
+    fn manouche_escape(&self) -> askama::filters::Safe<String>;
+}
+
+impl<T: fmt::Display + ?Sized> ViaDisplay for &Esc<'_, T> {
+    fn manouche_escape(&self) -> askama::filters::Safe<String> {
+        let mut out = String::new();
+        let _ =
+            askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut out, &self.0.to_string());
+        askama::filters::Safe(out)
+    }
+}
+
+/// `{{ value }}` in a rewritten template.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __escape {
+    ($value:ident) => {{
+        #[allow(unused_imports)]
+        use $crate::templates::{ViaDisplay as _, ViaSafe as _};
+        (&$crate::templates::Esc(&$value)).manouche_escape()
+    }};
+}

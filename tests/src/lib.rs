@@ -4,6 +4,7 @@
 
 pub mod blog;
 pub mod converters;
+pub mod forms;
 pub mod pages;
 pub mod reversals;
 pub mod shop;

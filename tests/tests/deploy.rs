@@ -54,7 +54,7 @@ fn add_task(server: &Server, jar: &mut Jar, task: &str) {
         .unwrap()
         + 34;
     let token = &page.body[start..start + 64];
-    let form = format!("csrfmiddlewaretoken={token}&task={task}");
+    let form = format!("csrfmiddlewaretoken={token}&task={task}&priority=3");
     let req = format!(
         "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
         jar.header(),
@@ -205,4 +205,47 @@ fn the_demo_tasks_form_posts_with_its_token_and_is_refused_without_it() {
     );
     assert!(r.body.contains("CSRF token missing."));
     assert!(!list(&server, &jar).contains("Forged"));
+}
+
+#[test]
+fn the_demo_tasks_form_re_renders_with_djangos_errors_and_the_typed_values() {
+    let server = Server::start(DEMO, &[]);
+    let mut jar = Jar::default();
+    let page = get(server.addr, "/tasks/add", &[("Host", "localhost")]);
+    jar.take(&page);
+    let start = page
+        .body
+        .find("name=\"csrfmiddlewaretoken\" value=\"")
+        .unwrap()
+        + 34;
+    let token = page.body[start..start + 64].to_string();
+    let post = |form: String| {
+        let req = format!(
+            "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+            jar.header(),
+            form.len()
+        );
+        exchange(server.addr, req.as_bytes())
+    };
+    let r = post(format!("csrfmiddlewaretoken={token}&task=&priority=3"));
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains(
+            "<ul class=\"errorlist\" id=\"id_task_error\"><li>This field is required.</li></ul>"
+        ),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("name=\"priority\" value=\"3\""),
+        "the typed priority is kept"
+    );
+    let r = post(format!(
+        "csrfmiddlewaretoken={token}&task=Buy+milk&priority=9"
+    ));
+    assert!(
+        r.body
+            .contains("<li>Ensure this value is less than or equal to 5.</li>")
+    );
+    assert!(r.body.contains("name=\"task\" value=\"Buy milk\""));
 }

@@ -1,4 +1,5 @@
 //! The lecture's tasks app: a to-do list kept in the visitor's session.
 
+pub mod forms;
 pub mod urls;
 pub mod views;

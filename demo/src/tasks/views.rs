@@ -1,5 +1,7 @@
 use manouche::prelude::*;
 
+use super::forms::NewTaskForm;
+
 // ANCHOR: index
 #[derive(Template)]
 #[template(path = "tasks/index.html")]
@@ -19,36 +21,29 @@ pub async fn index(request: &mut Request) -> Result<Response> {
 #[derive(Template)]
 #[template(path = "tasks/add.html")]
 struct Add {
-    task: String,
-    error: Option<&'static str>,
+    form: Bound<NewTaskForm>,
 }
 
-/// `tasks:add`: the form; a valid POST adds the task and goes back to the list.
+/// `tasks:add`: the form; a valid POST adds the task and goes back to the list, an invalid
+/// one shows the form again with what was typed and the errors.
 #[view]
 pub async fn add(request: &mut Request) -> Result<Response> {
     if request.method() == Method::POST {
-        let task = request.post().get("task").unwrap_or("").trim().to_string();
-        let error = if task.is_empty() {
-            Some("This field is required.")
-        } else if task.chars().count() > 200 {
-            Some("Ensure this value has at most 200 characters.")
-        } else {
-            None
-        };
-        if error.is_none() {
+        let form = NewTaskForm::bind(request).await?;
+        if let Some(data) = form.cleaned() {
+            let task = data.task.clone();
             request
                 .session()
                 .update("tasks", |tasks: &mut Vec<String>| tasks.push(task))
                 .await?;
             return Ok(redirect(url!("tasks:index")));
         }
-        return render(request, Add { task, error });
+        return render(request, Add { form });
     }
     render(
         request,
         Add {
-            task: String::new(),
-            error: None,
+            form: NewTaskForm::unbound(),
         },
     )
 }

@@ -1,0 +1,6 @@
+#[derive(manouche::Form)]
+struct Search {
+    #[field(lable = "Words")]
+    words: String,
+}
+fn main() {}

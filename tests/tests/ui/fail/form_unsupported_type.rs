@@ -1,0 +1,6 @@
+#[derive(manouche::Form)]
+struct Search {
+    #[field(label = "Words")]
+    words: Vec<String>,
+}
+fn main() {}
