@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check of the project, as CI runs it: formatting, lints, and all the tests
-# (unit, real-socket, in-process, compile-fail UI). Installs what it needs first.
+# (unit, real-socket, in-process, compile-fail UI, and the browser tests in headless
+# Chromium). Installs what it needs first (curl, chromium, playwright-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,8 @@ apt_install() {
     fi
 }
 need curl || apt_install curl
+need chromium || apt_install chromium
+need node || apt_install nodejs npm
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt clippy
 
 # PostgreSQL backs the session tests; start it when the machine has it and it is down.
@@ -30,5 +33,15 @@ echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
-# One closing line for CI: the totals of every test binary.
-awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "%d passed, %d failed, %d skipped\n", p, f, i }' "$log"
+
+echo "== browser tests (headless Chromium)"
+cargo build -p demo --locked --quiet
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+DEMO_BIN="$PWD/target/debug/demo" node --test tests/browser/ 2>&1 | tee -a "$log"
+
+# One closing line for CI: the totals of every test binary and of the browser tests.
+awk '/^test result:/ { p += $4; f += $6; i += $8 }
+     /^# pass /      { p += $3 }
+     /^# fail /      { f += $3 }
+     /^# skipped /   { i += $3 }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, i }' "$log"
