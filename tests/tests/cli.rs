@@ -1,0 +1,282 @@
+//! The `manouche` command end to end, in a temporary folder: startproject, startapp, a view
+//! and a route added by hand, build, migrate, run, fetch; names refused with Django's
+//! messages; and runserver's reload: an edit is served, a compile error is shown in the
+//! browser, a fix brings the page back. Projects build in `target/e2e` (their own target
+//! folder: cargo holds the workspace's while tests run), offline, with this Cargo.lock.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use manouche_tests::support::{Server, get};
+
+const CLI: &str = env!("CARGO_BIN_EXE_manouche-cli");
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn projects() -> PathBuf {
+    let dir = workspace().join("target/e2e/projects");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn manouche(dir: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(CLI)
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
+        .env("CARGO_NET_OFFLINE", "true")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh project named `name` with an app `tasks`, using the workspace's lock file.
+fn new_project(name: &str) -> PathBuf {
+    let root = projects().join(name);
+    let _ = std::fs::remove_dir_all(&root);
+    let (ok, _, err) = manouche(&projects(), &["startproject", name]);
+    assert!(ok, "{err}");
+    std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    let (ok, _, err) = manouche(&root, &["startapp", "tasks"]);
+    assert!(ok, "{err}");
+    root
+}
+
+fn cargo_build(root: &Path) {
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--offline", "--quiet"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn names_are_checked_with_djangos_messages() {
+    let dir = projects();
+    let cases = [
+        (
+            vec!["startproject", "1bad"],
+            "CommandError: '1bad' is not a valid project name. Please make sure the name is a valid identifier.",
+        ),
+        (
+            vec!["startproject", "my-site"],
+            "CommandError: 'my-site' is not a valid project name. Please make sure the name is a valid identifier.",
+        ),
+        (
+            vec!["startproject", "std"],
+            "CommandError: 'std' conflicts with the name of an existing Rust module or crate and cannot be used as a project name. Please try another name.",
+        ),
+        (
+            vec!["startproject", "fn"],
+            "CommandError: 'fn' conflicts with the name of an existing Rust module or crate and cannot be used as a project name. Please try another name.",
+        ),
+        (
+            vec!["startproject", "site", "/no/such/folder"],
+            "CommandError: Destination directory '/no/such/folder' does not exist, please create it first.",
+        ),
+    ];
+    for (args, expected) in cases {
+        let (ok, _, err) = manouche(&dir, &args);
+        assert!(!ok);
+        assert_eq!(err.trim(), expected, "{args:?}");
+    }
+    let root = new_project("names_site");
+    let (ok, _, err) = manouche(&root, &["startapp", "tasks"]);
+    assert!(!ok);
+    assert!(
+        err.trim()
+            .ends_with("/names_site/src/tasks' already exists"),
+        "{err}"
+    );
+    let (ok, _, err) = manouche(&root, &["startapp", "self"]);
+    assert!(
+        !ok && err.contains("cannot be used as an app name"),
+        "{err}"
+    );
+    let (ok, _, err) = manouche(&projects(), &["startproject", "names_site"]);
+    assert!(
+        !ok && err.trim().ends_with("/names_site' already exists"),
+        "{err}"
+    );
+    let (ok, out, _) = manouche(&dir, &["--help"]);
+    assert!(
+        ok && out.contains("startproject") && out.contains("startapp") && out.contains("runserver")
+    );
+}
+
+#[test]
+fn from_startproject_to_a_page_served_over_http() {
+    let root = new_project("e2e_site");
+    // Add a view and a route by hand, as the lecture does.
+    let views = root.join("src/tasks/views.rs");
+    let mut text = std::fs::read_to_string(&views).unwrap();
+    text.push_str("\n/// `tasks:greet`.\n#[view]\npub fn greet(_request: &Request, name: String) -> String {\n    format!(\"Hello, {name}!\")\n}\n");
+    std::fs::write(&views, text).unwrap();
+    let urls = root.join("src/tasks/urls.rs");
+    let text = std::fs::read_to_string(&urls)
+        .unwrap()
+        .replace("path(\"\", views::index, name = \"index\"),", "path(\"\", views::index, name = \"index\"),\n    path(\"hello/<str:name>\", views::greet, name = \"greet\"),");
+    std::fs::write(&urls, text).unwrap();
+    cargo_build(&root);
+    let bin = workspace().join("target/e2e/debug/e2e_site");
+    let db = root.join("db.sqlite3");
+    let migrate = Command::new(&bin)
+        .arg("migrate")
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&migrate.stdout),
+        "Operations to perform:\n  Apply all migrations: sessions\nRunning migrations:\n  Applying sessions.0001_initial... OK\n"
+    );
+    assert!(db.exists());
+    let server = Server::start(
+        bin.to_str().unwrap(),
+        &[("DATABASE_URL", &format!("sqlite://{}", db.display()))],
+    );
+    let home = get(server.addr, "/", &[("Host", "localhost")]);
+    assert!(
+        home.body
+            .contains("The install worked successfully! Congratulations!"),
+        "{}",
+        home.body
+    );
+    let app = get(server.addr, "/tasks/", &[("Host", "localhost")]);
+    assert!(app.body.contains("<h1>Tasks</h1>"), "{}", app.body);
+    let greet = get(server.addr, "/tasks/hello/brian", &[("Host", "localhost")]);
+    assert_eq!((greet.status, greet.body.as_str()), (200, "Hello, brian!"));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn fetch(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let r = manouche_tests::support::parse_response(&buf);
+    Some((r.status, r.body))
+}
+
+/// Waits until `path` answers with a body containing `text`; how long it took.
+fn wait_for(port: u16, path: &str, text: &str, limit: Duration) -> Duration {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some((_, body)) = fetch(port, path)
+            && body.contains(text)
+        {
+            return start.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{path} never showed {text:?} within {limit:?}");
+}
+
+struct Dev(Child);
+
+impl Drop for Dev {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        // The project's server is the dev server's child; stop it too.
+        let _ = Command::new("pkill")
+            .args(["-f", "e2e/debug/reload_site runserver"])
+            .status();
+    }
+}
+
+#[test]
+fn runserver_rebuilds_on_change_and_shows_compile_errors_in_the_browser() {
+    let root = new_project("reload_site");
+    cargo_build(&root);
+    let port = free_port();
+    let dev = Dev(Command::new(CLI)
+        .args(["runserver", &format!("127.0.0.1:{port}")])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
+        .env("CARGO_NET_OFFLINE", "true")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", root.join("db.sqlite3").display()),
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap());
+    let limit = Duration::from_secs(120);
+    wait_for(port, "/tasks/", "<h1>Tasks</h1>", limit);
+
+    let template = root.join("src/tasks/templates/tasks/index.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        text.replace("<h1>Tasks</h1>", "<h1>Tasks, edited</h1>"),
+    )
+    .unwrap();
+    let took = wait_for(port, "/tasks/", "<h1>Tasks, edited</h1>", limit);
+    println!(
+        "edit-to-served (template edit, debug build): {:.1}s",
+        took.as_secs_f64()
+    );
+
+    // A one-line change in a view: the Rust code is rebuilt.
+    let views = root.join("src/tasks/views.rs");
+    let original = std::fs::read_to_string(&views).unwrap();
+    std::fs::write(
+        &views,
+        original.replace(
+            "render(request, Index)",
+            "Ok(Html(\"<h1>Tasks, from the view</h1>\").into_response())",
+        ),
+    )
+    .unwrap();
+    let took = wait_for(port, "/tasks/", "<h1>Tasks, from the view</h1>", limit);
+    println!(
+        "edit-to-served (one-line view edit, debug build): {:.1}s",
+        took.as_secs_f64()
+    );
+
+    let good = std::fs::read_to_string(&views).unwrap();
+    std::fs::write(&views, format!("{good}\nfn broken( {{\n")).unwrap();
+    wait_for(port, "/tasks/", "Build failed", limit);
+    let (status, body) = fetch(port, "/tasks/").unwrap();
+    assert_eq!(status, 500);
+    assert!(
+        body.contains("error"),
+        "the compiler's error is on the page: {body}"
+    );
+    assert!(body.contains("src/tasks/views.rs"), "{body}");
+
+    std::fs::write(&views, good).unwrap();
+    wait_for(port, "/tasks/", "<h1>Tasks, from the view</h1>", limit);
+    drop(dev);
+}
