@@ -67,23 +67,34 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-/// `cargo build`; the compiler's output when it fails. Progress goes to the terminal.
+/// `cargo build`, its progress shown line by line; the compiler's output when it fails.
 fn build(root: &Path) -> Result<(), String> {
+    use std::io::BufRead;
     eprintln!("Building…");
     let start = Instant::now();
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let mut child = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--color", "never"])
         .current_dir(root)
         .stdout(Stdio::inherit())
         .stderr(Stdio::piped())
-        .output()
+        .spawn()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
-    let text = String::from_utf8_lossy(&out.stderr).into_owned();
-    if out.status.success() {
+    let mut text = String::new();
+    if let Some(stderr) = child.stderr.take() {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            eprintln!("{line}");
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cargo failed: {e}"))?;
+    if status.success() {
         eprintln!("Built in {:.1}s.", start.elapsed().as_secs_f64());
         Ok(())
     } else {
-        eprintln!("{text}");
         Err(text)
     }
 }

@@ -251,3 +251,22 @@ async fn the_demo_in_process() {
     assert_eq!(c.get("/hello").await.status, StatusCode::MOVED_PERMANENTLY);
     assert_eq!(c.get("/nope").await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn more_form_fields_than_allowed_is_a_400() {
+    let mut c = Client::new(&demo::project(), |s| {
+        s.data_upload_max_number_fields = Some(10)
+    });
+    let many: Vec<(String, String)> = (0..11)
+        .map(|i| (format!("f{i}"), "x".to_string()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = many.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = c.post("/tasks/add", &pairs).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = c.post("/tasks/add", &pairs[..5]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "within the limit: the form with its errors"
+    );
+}

@@ -498,3 +498,45 @@ async fn the_project_may_replace_the_failure_page() {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.text(), "<p>Sorry: CSRF cookie not set.</p>");
 }
+
+#[tokio::test]
+async fn csrf_use_sessions_keeps_the_secret_in_the_session() {
+    let mut c = client_with(|s| {
+        s.csrf_use_sessions = true;
+        s.session_engine = "memory".into();
+    });
+    let r = c.get("/form").await;
+    let cookies: Vec<&str> = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        cookies.iter().all(|c| !c.starts_with("csrftoken=")),
+        "no CSRF cookie: {cookies:?}"
+    );
+    assert!(
+        cookies.iter().any(|c| c.starts_with("sessionid=")),
+        "{cookies:?}"
+    );
+    let html = r.text();
+    let start = html.find("value=\"").unwrap() + 7;
+    let token = html[start..start + 64].to_string();
+    let r = post(&mut c, &[], &format!("csrfmiddlewaretoken={token}&a=ok")).await;
+    assert_eq!(r.text(), "POST ok");
+    let r = post(&mut c, &[], "a=no").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Another session (a forged request from elsewhere) has no secret.
+    let mut other = client_with(|s| {
+        s.csrf_use_sessions = true;
+        s.session_engine = "memory".into();
+    });
+    let r = post(
+        &mut other,
+        &[],
+        &format!("csrfmiddlewaretoken={token}&a=forged"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

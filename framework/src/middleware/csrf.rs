@@ -11,6 +11,7 @@ use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
 use crate::handler::{error_page, read_body, settings_of};
 use crate::http::{Body, QueryDict, Response, SetCookie, cookie_from_headers};
 use crate::middleware::hosts::raw_host;
+use crate::sessions::{Session, SessionHandle};
 use crate::settings::Settings;
 use crate::urls::decode_path;
 use crate::views::debug::PageRequest;
@@ -236,26 +237,15 @@ fn reject(
     r
 }
 
+/// Where CSRF_USE_SESSIONS keeps the secret (Django's `CSRF_SESSION_KEY`).
+const SESSION_KEY: &str = "_csrftoken";
+
 impl Middleware for CsrfLayer {
     fn call<S: Inner>(&self, mut req: http::Request<Body>, mut next: S) -> Next {
         let settings = settings_of(&req);
-        // process_request: a well-formed cookie's secret is kept; a malformed one replaced.
+        let session = req.extensions().get::<Arc<SessionHandle>>().cloned();
         let cookie_value =
             cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
-        let mut state = State::default();
-        if let Some(value) = &cookie_value {
-            match csrf::check_format(value) {
-                Ok(()) => state.secret = Some(csrf::secret_of(value)),
-                Err(_) => {
-                    state.secret = Some(csrf::new_secret());
-                    state.needs_update = true;
-                }
-            }
-        }
-        let state = Arc::new(Mutex::new(state));
-        req.extensions_mut().insert(state.clone());
-        req.extensions_mut()
-            .insert(csrf::token_source(state.clone()));
         let safe = matches!(
             *req.method(),
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
@@ -265,19 +255,55 @@ impl Middleware for CsrfLayer {
             && !(self.exempt)(&decode_path(req.uri().path()));
         let failure = self.failure;
         Box::pin(async move {
+            // process_request: the secret from the session (CSRF_USE_SESSIONS) or the cookie;
+            // a malformed cookie is replaced.
+            let use_session = settings.csrf_use_sessions;
+            let sent = if use_session {
+                match &session {
+                    Some(handle) => Session::new(Some(handle))
+                        .get::<String>(SESSION_KEY)
+                        .await
+                        .unwrap_or(None),
+                    None => None,
+                }
+            } else {
+                cookie_value.clone()
+            };
+            let mut state = State::default();
+            if let Some(value) = &sent {
+                match csrf::check_format(value) {
+                    Ok(()) => state.secret = Some(csrf::secret_of(value)),
+                    Err(_) => {
+                        state.secret = Some(csrf::new_secret());
+                        state.needs_update = true;
+                    }
+                }
+            }
+            let state = Arc::new(Mutex::new(state));
+            req.extensions_mut().insert(state.clone());
+            req.extensions_mut()
+                .insert(csrf::token_source(state.clone()));
             if enforce {
-                match check(req, &settings, cookie_value.as_deref(), failure).await {
+                match check(req, &settings, sent.as_deref(), failure).await {
                     Ok(checked) => req = checked,
                     Err(response) => return Ok(*response),
                 }
             }
             let mut response = next.call(req).await?;
-            // process_response: send the cookie when a token was used or a secret made.
-            let s = state.lock().unwrap_or_else(|e| e.into_inner());
-            if s.needs_update
-                && let Some(secret) = &s.secret
-            {
-                set_cookie(&mut response, secret, &settings);
+            // process_response: keep the secret when a token was used or a secret made.
+            let secret = {
+                let s = state.lock().unwrap_or_else(|e| e.into_inner());
+                s.needs_update.then(|| s.secret.clone()).flatten()
+            };
+            if let Some(secret) = secret {
+                if use_session {
+                    if let Some(handle) = &session {
+                        // The session layer, outside this one, saves it with the response.
+                        let _ = Session::new(Some(handle)).insert(SESSION_KEY, secret).await;
+                    }
+                } else {
+                    set_cookie(&mut response, &secret, &settings);
+                }
             }
             Ok(response)
         })
