@@ -25,6 +25,15 @@ if need pg_ctlcluster && [ -d /etc/postgresql ] && ! (need pg_isready && pg_isre
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
 fi
 
+echo "== mdbook build"
+need mdbook || cargo install mdbook --version 0.5.4 --quiet
+mdbook build book
+# Every {{#include}} must have been resolved into the pages.
+if grep -l '{{#include' book/book/*.html; then
+    echo "the book has unresolved {{#include}}s" >&2
+    exit 1
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
@@ -37,7 +46,7 @@ cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
 echo "== browser tests (headless Chromium)"
 cargo build -p demo --locked --quiet
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-DEMO_BIN="$PWD/target/debug/demo" node --test tests/browser/ 2>&1 | tee -a "$log"
+DEMO_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/demo" node --test tests/browser/ 2>&1 | tee -a "$log"
 
 # One closing line for CI: the totals of every test binary and of the browser tests.
 awk '/^test result:/ { p += $4; f += $6; i += $8 }

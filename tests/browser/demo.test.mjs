@@ -39,6 +39,10 @@ function startDemo() {
     });
     child.stderr.on("data", (chunk) => (out += chunk));
     child.on("exit", (code) => reject(new Error(`the demo exited (${code}):\n${out}`)));
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${demoBin}: ${e.message}`));
+    });
   });
 }
 

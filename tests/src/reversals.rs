@@ -38,6 +38,7 @@ pub fn year_value(v: u16) -> Result<String, NoReverseMatch> {
     url!("year", year = v)
 }
 
+// ANCHOR: mixed
 /// Literal and owned arguments, named and positional, in one place.
 pub fn mixed() -> Vec<Result<String, NoReverseMatch>> {
     let owned = String::from("brian");
@@ -50,3 +51,4 @@ pub fn mixed() -> Vec<Result<String, NoReverseMatch>> {
         url!("int", value = 7),
     ]
 }
+// ANCHOR_END: mixed

@@ -4,6 +4,7 @@ use manouche::urlpatterns;
 
 use crate::views;
 
+// ANCHOR: converter
 urlpatterns! {
     register_converter(crate::converters::FourDigitYear, "yyyy"),
     path("", views::home, name = "home"),
@@ -48,3 +49,4 @@ urlpatterns! {
     path("shop/", include(crate::shop::urls)),
     path("blog/", include(crate::blog::urls)),
 }
+// ANCHOR_END: converter

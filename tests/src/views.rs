@@ -141,6 +141,7 @@ pub fn json(_request: &Request) -> Json<serde_json::Value> {
     Json(serde_json::json!({"ok": true, "n": 3}))
 }
 
+// ANCHOR: exempt
 /// Echoes the body's length and the form's `a` field. CSRF-exempt, like an API endpoint.
 #[view(csrf_exempt)]
 pub fn echo_body(request: &Request) -> String {
@@ -150,6 +151,7 @@ pub fn echo_body(request: &Request) -> String {
         request.post().get("a").unwrap_or("-")
     )
 }
+// ANCHOR_END: exempt
 
 /// 405 for anything but POST.
 #[view]

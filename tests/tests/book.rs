@@ -36,3 +36,31 @@ fn every_include_in_the_book_resolves() {
     }
     assert!(checked >= 6, "only {checked} includes found");
 }
+
+#[test]
+fn every_rust_block_in_the_book_is_included_from_compiled_code() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../book/src");
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut in_rust = false;
+        for (n, line) in text.lines().enumerate() {
+            if let Some(info) = line.trim_start().strip_prefix("```") {
+                in_rust = !in_rust && info.starts_with("rust");
+                continue;
+            }
+            if in_rust {
+                let l = line.trim();
+                assert!(
+                    l.is_empty() || l.starts_with("{{#include "),
+                    "{}:{}: Rust in the book must be {{{{#include}}}}d from compiled code: {line}",
+                    path.display(),
+                    n + 1
+                );
+            }
+        }
+    }
+}

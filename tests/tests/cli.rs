@@ -280,3 +280,105 @@ fn runserver_rebuilds_on_change_and_shows_compile_errors_in_the_browser() {
     wait_for(port, "/tasks/", "<h1>Tasks, from the view</h1>", limit);
     drop(dev);
 }
+
+/// The `manouche …` commands of the book's "project" chapter, in order.
+fn book_commands() -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(workspace().join("book/src/project.md")).unwrap();
+    let block = text
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("manouche "))
+        .map(|l| l.split_whitespace().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_books_commands_lead_from_an_empty_folder_to_the_tasks_app_with_sessions() {
+    let empty = projects().join("book_replay");
+    let _ = std::fs::remove_dir_all(&empty);
+    std::fs::create_dir_all(&empty).unwrap();
+    let commands = book_commands();
+    assert_eq!(commands[0][0], "startproject");
+    let name = commands[0][1].clone();
+    let root = empty.join(&name);
+    for args in &commands {
+        if args[0] == "runserver" {
+            continue; // started below, as the project's own binary
+        }
+        let dir = if args[0] == "startproject" {
+            &empty
+        } else {
+            &root
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (ok, _, err) = manouche(dir, &args);
+        assert!(ok, "manouche {args:?}: {err}");
+    }
+    // The tasks app as the book shows it (its chapters include these files of the demo).
+    let demo = workspace().join("demo/src/tasks");
+    for file in [
+        "forms.rs",
+        "urls.rs",
+        "views.rs",
+        "templates/tasks/index.html",
+        "templates/tasks/add.html",
+    ] {
+        std::fs::copy(demo.join(file), root.join("src/tasks").join(file)).unwrap();
+    }
+    std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+    cargo_build(&root);
+    let bin = workspace().join("target/e2e/debug").join(&name);
+    let db = format!("sqlite://{}", root.join("db.sqlite3").display());
+    let migrate = Command::new(&bin)
+        .arg("migrate")
+        .env("DATABASE_URL", &db)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&migrate.stdout).contains("Applying sessions.0001_initial... OK")
+    );
+    let server = Server::start(bin.to_str().unwrap(), &[("DATABASE_URL", &db)]);
+
+    let list = get(server.addr, "/tasks/", &[("Host", "localhost")]);
+    assert!(list.body.contains("No tasks."), "{}", list.body);
+    let form = get(server.addr, "/tasks/add", &[("Host", "localhost")]);
+    let csrf_cookie = form
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let start = form
+        .body
+        .find("name=\"csrfmiddlewaretoken\" value=\"")
+        .unwrap()
+        + 34;
+    let token = &form.body[start..start + 64];
+    let body = format!("csrfmiddlewaretoken={token}&task=Buy+milk&priority=3");
+    let post = format!(
+        "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {csrf_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let added = manouche_tests::support::exchange(server.addr, post.as_bytes());
+    assert_eq!(added.status, 302, "{}", added.body);
+    let session = added
+        .headers
+        .iter()
+        .find(|(k, v)| k == "set-cookie" && v.starts_with("sessionid="))
+        .map(|(_, v)| v.split(';').next().unwrap().to_string())
+        .expect("a session cookie");
+    let list = get(
+        server.addr,
+        "/tasks/",
+        &[("Host", "localhost"), ("Cookie", &session)],
+    );
+    assert!(list.body.contains("<li>Buy milk</li>"), "{}", list.body);
+}
