@@ -3,16 +3,8 @@
 use manouche::forms::ValidationError;
 use manouche::{Choices, Form};
 
-/// The lecture's form.
-#[derive(Form, Debug)]
-pub struct NewTaskForm {
-    /// The task.
-    #[field(label = "New Task", max_length = 200)]
-    pub task: String,
-    /// 1 to 5.
-    #[field(label = "Priority", min_value = 1, max_value = 5)]
-    pub priority: i64,
-}
+/// The lecture's form, as the demo defines it.
+pub use demo::tasks::forms::NewTaskForm;
 
 /// A choice.
 #[derive(Choices, Debug, Clone, Copy, PartialEq, Eq)]

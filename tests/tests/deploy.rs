@@ -41,6 +41,16 @@ impl Jar {
     }
 }
 
+/// POSTs a form body to `path` with the jar's cookies.
+fn post_form(server: &Server, jar: &Jar, path: &str, form: &str) -> RawResponse {
+    let req = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+        jar.header(),
+        form.len()
+    );
+    exchange(server.addr, req.as_bytes())
+}
+
 fn add_task(server: &Server, jar: &mut Jar, task: &str) {
     let page = get(
         server.addr,
@@ -55,12 +65,7 @@ fn add_task(server: &Server, jar: &mut Jar, task: &str) {
         + 34;
     let token = &page.body[start..start + 64];
     let form = format!("csrfmiddlewaretoken={token}&task={task}&priority=3");
-    let req = format!(
-        "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-        jar.header(),
-        form.len()
-    );
-    let r = exchange(server.addr, req.as_bytes());
+    let r = post_form(server, jar, "/tasks/add", &form);
     assert_eq!(r.status, 302, "{}", r.body);
     assert_eq!(r.header("location"), Some("/tasks/"));
     jar.take(&r);
@@ -191,13 +196,7 @@ fn the_demo_tasks_form_posts_with_its_token_and_is_refused_without_it() {
     let mut jar = Jar::default();
     add_task(&server, &mut jar, "Buy+milk");
     assert!(list(&server, &jar).contains("<li>Buy milk</li>"));
-    let form = "task=Forged";
-    let req = format!(
-        "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-        jar.header(),
-        form.len()
-    );
-    let r = exchange(server.addr, req.as_bytes());
+    let r = post_form(&server, &jar, "/tasks/add", "task=Forged");
     assert_eq!(r.status, 403);
     assert!(
         r.body.contains("Reason given for failure:"),
@@ -219,14 +218,7 @@ fn the_demo_tasks_form_re_renders_with_djangos_errors_and_the_typed_values() {
         .unwrap()
         + 34;
     let token = page.body[start..start + 64].to_string();
-    let post = |form: String| {
-        let req = format!(
-            "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-            jar.header(),
-            form.len()
-        );
-        exchange(server.addr, req.as_bytes())
-    };
+    let post = |form: String| post_form(&server, &jar, "/tasks/add", &form);
     let r = post(format!("csrfmiddlewaretoken={token}&task=&priority=3"));
     assert_eq!(r.status, 200);
     assert!(

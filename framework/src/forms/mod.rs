@@ -322,16 +322,3 @@ impl<F: Form> std::fmt::Display for Bound<F> {
 
 /// `{{ form }}` in a template is HTML already escaped where it must be.
 impl<F: Form> askama::filters::HtmlSafe for Bound<F> {}
-
-/// `name.replace("_", " ").capitalize()`, Django's default label.
-pub fn default_label(name: &str) -> String {
-    let spaced = name.replace('_', " ");
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect(),
-        None => String::new(),
-    }
-}
