@@ -279,9 +279,6 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
         )
     });
     let generated = point_errors_at_originals(generated, &mirror, &manifest);
-    if std::env::var_os("MANOUCHE_DUMP_TEMPLATES").is_some() {
-        eprintln!("{generated}");
-    }
     Ok(quote! {
         #generated
         #(#tracked)*
