@@ -270,3 +270,14 @@ async fn more_form_fields_than_allowed_is_a_400() {
         "within the limit: the form with its errors"
     );
 }
+
+#[test]
+fn redirects_refuse_control_characters() {
+    let r = manouche::redirect("/next\r\nSet-Cookie: admin=1");
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(r.headers().get("location").is_none());
+    assert!(r.headers().get("set-cookie").is_none());
+    let ok = manouche::permanent_redirect("/tasks/?q=1");
+    assert_eq!(ok.status(), StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(ok.headers().get("location").unwrap(), "/tasks/?q=1");
+}

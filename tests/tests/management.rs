@@ -172,3 +172,44 @@ fn project_commands_run_and_report_errors() {
     let out = Command::new(site).arg("help").output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("greet        Greets the names given."));
 }
+
+#[test]
+fn check_deploy_gives_djangos_deployment_warnings() {
+    let (code, out, _) = run(&["check", "--deploy"], &[]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("System check identified some issues:\n\nWARNINGS:\n"),
+        "{out}"
+    );
+    for id in [
+        "security.W004",
+        "security.W009",
+        "security.W012",
+        "security.W016",
+        "security.W018",
+    ] {
+        assert!(out.contains(&format!("?: ({id}) ")), "{id} in {out}");
+    }
+    assert!(
+        !out.contains("security.W020"),
+        "the demo sets ALLOWED_HOSTS"
+    );
+    assert!(
+        out.ends_with("System check identified 5 issues (0 silenced).\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(
+        &["check", "--deploy"],
+        &[
+            ("MANOUCHE_DEBUG", "false"),
+            (
+                "MANOUCHE_SECRET_KEY",
+                "k7#Vq9!zR2@mW4$xL8%nB6^cT1&yH3*pJ5(dF0)sG9-aE7=uK2+oN4_iM8rQ6wZ1",
+            ),
+            ("MANOUCHE_SESSION_COOKIE_SECURE", "true"),
+            ("MANOUCHE_CSRF_COOKIE_SECURE", "true"),
+            ("MANOUCHE_SECURE_HSTS_SECONDS", "31536000"),
+        ],
+    );
+    assert_eq!(out, "System check identified no issues (0 silenced).\n");
+}

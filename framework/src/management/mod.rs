@@ -41,7 +41,10 @@ pub struct Command {
 }
 
 const BUILTIN: &[(&str, &str)] = &[
-    ("check", "Checks the project's settings for problems."),
+    (
+        "check",
+        "Checks the project's settings for problems; --deploy adds the deployment checks.",
+    ),
     ("help", "Lists the commands."),
     (
         "runserver",
@@ -68,9 +71,61 @@ fn help<U: UrlConf>(project: &Project<U>, prog: &str) {
     }
 }
 
-fn check<U: UrlConf>(project: &Project<U>) -> Result<(), CommandError> {
-    project.settings()?;
-    println!("System check identified no issues (0 silenced).");
+/// Django's deployment checks (`check --deploy`), as (id, message).
+pub fn deploy_warnings(s: &crate::settings::Settings) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::new();
+    if s.secure_hsts_seconds == 0 {
+        out.push(("security.W004", "You have not set a value for the SECURE_HSTS_SECONDS setting. If your entire site is served only over SSL, you may want to consider setting a value and enabling HTTP Strict Transport Security. Be sure to read the documentation first; enabling HSTS carelessly can cause serious, irreversible problems."));
+    }
+    let key = &s.secret_key;
+    let unique = key.chars().collect::<std::collections::BTreeSet<_>>().len();
+    if key.chars().count() < 50
+        || unique < 5
+        || key.starts_with("manouche-insecure")
+        || key.starts_with("django-insecure")
+    {
+        out.push(("security.W009", "Your SECRET_KEY has less than 50 characters, less than 5 unique characters, or it's prefixed with 'manouche-insecure' indicating that it was generated automatically by manouche. Please generate a long and random value, otherwise many of manouche's security-critical features will be vulnerable to attack."));
+    }
+    if !s.session_cookie_secure {
+        out.push(("security.W012", "SESSION_COOKIE_SECURE is not set to True. Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions."));
+    }
+    if !s.csrf_cookie_secure && !s.csrf_use_sessions {
+        out.push(("security.W016", "You have the CSRF middleware on, but you have not set CSRF_COOKIE_SECURE to True. Using a secure-only CSRF cookie makes it more difficult for network traffic sniffers to steal the CSRF token."));
+    }
+    if s.debug {
+        out.push((
+            "security.W018",
+            "You should not have DEBUG set to True in deployment.",
+        ));
+    }
+    if s.allowed_hosts.is_empty() {
+        out.push((
+            "security.W020",
+            "ALLOWED_HOSTS must not be empty in deployment.",
+        ));
+    }
+    out
+}
+
+fn check<U: UrlConf>(project: &Project<U>, args: &[String]) -> Result<(), CommandError> {
+    let settings = project.settings()?;
+    let warnings = if args.iter().any(|a| a == "--deploy") {
+        deploy_warnings(&settings)
+    } else {
+        Vec::new()
+    };
+    if warnings.is_empty() {
+        println!("System check identified no issues (0 silenced).");
+        return Ok(());
+    }
+    println!("System check identified some issues:\n\nWARNINGS:");
+    for (id, message) in &warnings {
+        println!("?: ({id}) {message}");
+    }
+    println!(
+        "\nSystem check identified {} issues (0 silenced).",
+        warnings.len()
+    );
     Ok(())
 }
 
@@ -100,7 +155,7 @@ pub fn execute<U: UrlConf>(project: &Project<U>, args: &[String]) -> ExitCode {
             help(project, &prog);
             Ok(())
         }
-        "check" => check(project),
+        "check" => check(project, rest),
         "showurls" => {
             showurls::<U>();
             Ok(())
