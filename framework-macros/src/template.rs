@@ -134,6 +134,20 @@ fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
     })
 }
 
+/// The string literal an attribute argument must be.
+fn string_literal(value: &syn::Expr, what: &str) -> syn::Result<LitStr> {
+    match value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Ok(s.clone()),
+        other => Err(syn::Error::new_spanned(
+            other,
+            format!("{what} is a string literal"),
+        )),
+    }
+}
+
 /// `#[template(path = "…", …)]`: the path, and the other arguments passed on to askama.
 fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStream>, Span)> {
     let attr = ast
@@ -159,29 +173,10 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
     for item in items {
         match &item {
             Meta::NameValue(nv) if nv.path.is_ident("path") => {
-                let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(s),
-                    ..
-                }) = &nv.value
-                else {
-                    return Err(syn::Error::new_spanned(
-                        &nv.value,
-                        "path is a string literal",
-                    ));
-                };
-                path = Some(s.clone());
+                path = Some(string_literal(&nv.value, "path")?);
             }
             Meta::NameValue(nv) if nv.path.is_ident("source") => {
-                let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(src),
-                    ..
-                }) = &nv.value
-                else {
-                    return Err(syn::Error::new_spanned(
-                        &nv.value,
-                        "source is a string literal",
-                    ));
-                };
+                let src = string_literal(&nv.value, "source")?;
                 let (text, _) = rewrite(&src.value(), "(inline source)").map_err(|e| {
                     syn::Error::new(
                         src.span(),

@@ -210,3 +210,10 @@ pub fn get(addr: SocketAddr, path: &str, extra: &[(&str, &str)]) -> RawResponse 
     req.push_str("\r\n");
     exchange(addr, req.as_bytes())
 }
+
+/// The CSRF token of the first `csrfmiddlewaretoken` input in a page.
+pub fn csrf_token(html: &str) -> &str {
+    let marker = "name=\"csrfmiddlewaretoken\" value=\"";
+    let start = html.find(marker).expect("a {% csrf_token %} input") + marker.len();
+    &html[start..start + 64]
+}

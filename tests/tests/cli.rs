@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use manouche_tests::support::{Server, get};
+use manouche_tests::support::{Server, csrf_token, get};
 
 const CLI: &str = env!("CARGO_BIN_EXE_manouche-cli");
 
@@ -356,12 +356,7 @@ fn the_books_commands_lead_from_an_empty_folder_to_the_tasks_app_with_sessions()
         .next()
         .unwrap()
         .to_string();
-    let start = form
-        .body
-        .find("name=\"csrfmiddlewaretoken\" value=\"")
-        .unwrap()
-        + 34;
-    let token = &form.body[start..start + 64];
+    let token = csrf_token(&form.body);
     let body = format!("csrfmiddlewaretoken={token}&task=Buy+milk&priority=3");
     let post = format!(
         "POST /tasks/add HTTP/1.1\r\nHost: localhost\r\nCookie: {csrf_cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",

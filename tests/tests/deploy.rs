@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use manouche::db::Database;
 use manouche::sessions::{DatabaseStore, SessionStore};
-use manouche_tests::support::{RawResponse, Server, exchange, get};
+use manouche_tests::support::{RawResponse, Server, csrf_token, exchange, get};
 
 const DEMO: &str = env!("CARGO_BIN_EXE_demo-site");
 const SITE: &str = env!("CARGO_BIN_EXE_testsite");
@@ -58,12 +58,7 @@ fn add_task(server: &Server, jar: &mut Jar, task: &str) {
         &[("Host", "localhost"), ("Cookie", &jar.header())],
     );
     jar.take(&page);
-    let start = page
-        .body
-        .find("name=\"csrfmiddlewaretoken\" value=\"")
-        .unwrap()
-        + 34;
-    let token = &page.body[start..start + 64];
+    let token = csrf_token(&page.body);
     let form = format!("csrfmiddlewaretoken={token}&task={task}&priority=3");
     let r = post_form(server, jar, "/tasks/add", &form);
     assert_eq!(r.status, 302, "{}", r.body);
@@ -212,12 +207,7 @@ fn the_demo_tasks_form_re_renders_with_djangos_errors_and_the_typed_values() {
     let mut jar = Jar::default();
     let page = get(server.addr, "/tasks/add", &[("Host", "localhost")]);
     jar.take(&page);
-    let start = page
-        .body
-        .find("name=\"csrfmiddlewaretoken\" value=\"")
-        .unwrap()
-        + 34;
-    let token = page.body[start..start + 64].to_string();
+    let token = csrf_token(&page.body).to_string();
     let post = |form: String| post_form(&server, &jar, "/tasks/add", &form);
     let r = post(format!("csrfmiddlewaretoken={token}&task=&priority=3"));
     assert_eq!(r.status, 200);

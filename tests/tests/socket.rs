@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use manouche_tests::support::{Server, connect, exchange, get, parse_response};
+use manouche_tests::support::{Server, connect, csrf_token, exchange, get, parse_response};
 
 const DEMO: &str = env!("CARGO_BIN_EXE_demo-site");
 const SITE: &str = env!("CARGO_BIN_EXE_testsite");
@@ -252,8 +252,7 @@ fn a_form_posts_with_its_token_and_is_refused_without_it() {
         .expect("the CSRF cookie")
         .to_string();
     let cookie = cookie.split(';').next().unwrap().to_string();
-    let start = page.body.find("value=\"").unwrap() + 7;
-    let token = &page.body[start..start + 64];
+    let token = csrf_token(&page.body);
     let post = |form: &str, cookie: &str| {
         let req = format!(
             "POST /form HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",

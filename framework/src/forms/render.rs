@@ -231,34 +231,51 @@ fn hidden_split<'a>(
     fields.partition(|f| f.spec.widget != Widget::Hidden)
 }
 
-/// Django 5.2's `div.html`.
-pub(super) fn as_div<'a>(
-    non_field: &[ValidationError],
+/// What the three layouts share: the rows one after another, each made by `row`, the hidden
+/// fields' widgets inside the last one before it is closed with `close`.
+fn layout<'a>(
+    mut out: String,
     fields: impl Iterator<Item = BoundField<'a>>,
+    row: impl Fn(&BoundField<'a>) -> String,
+    close: &str,
 ) -> SafeHtml {
     let (visible, hidden) = hidden_split(fields);
-    let mut out = error_list(non_field, None, "errorlist nonfield");
     let count = visible.len();
     for (i, f) in visible.iter().enumerate() {
         if !out.is_empty() {
             out.push_str("\n\n  ");
         }
-        let _ = write!(
-            out,
-            "<div>\n    {}\n{}\n{}\n{}",
-            f.label_tag(),
-            f.help_html("div"),
-            f.errors_html(),
-            f.widget()
-        );
+        out.push_str(&row(f));
         if i + 1 == count {
             for h in &hidden {
                 out.push_str(&h.widget().0);
             }
         }
-        out.push_str("\n</div>");
+        out.push_str(close);
     }
     SafeHtml(out)
+}
+
+/// Django 5.2's `div.html`.
+pub(super) fn as_div<'a>(
+    non_field: &[ValidationError],
+    fields: impl Iterator<Item = BoundField<'a>>,
+) -> SafeHtml {
+    let top = error_list(non_field, None, "errorlist nonfield");
+    layout(
+        top,
+        fields,
+        |f| {
+            format!(
+                "<div>\n    {}\n{}\n{}\n{}",
+                f.label_tag(),
+                f.help_html("div"),
+                f.errors_html(),
+                f.widget()
+            )
+        },
+        "\n</div>",
+    )
 }
 
 /// Django 5.2's `p.html`.
@@ -266,29 +283,21 @@ pub(super) fn as_p<'a>(
     non_field: &[ValidationError],
     fields: impl Iterator<Item = BoundField<'a>>,
 ) -> SafeHtml {
-    let (visible, hidden) = hidden_split(fields);
-    let mut out = error_list(non_field, None, "errorlist nonfield");
-    let count = visible.len();
-    for (i, f) in visible.iter().enumerate() {
-        if !out.is_empty() {
-            out.push_str("\n\n  ");
-        }
-        let _ = write!(
-            out,
-            "{}\n  <p>\n    {}\n    {}\n    {}",
-            f.errors_html(),
-            f.label_tag(),
-            f.widget(),
-            f.help_html("span")
-        );
-        if i + 1 == count {
-            for h in &hidden {
-                out.push_str(&h.widget().0);
-            }
-        }
-        out.push_str("\n  </p>");
-    }
-    SafeHtml(out)
+    let top = error_list(non_field, None, "errorlist nonfield");
+    layout(
+        top,
+        fields,
+        |f| {
+            format!(
+                "{}\n  <p>\n    {}\n    {}\n    {}",
+                f.errors_html(),
+                f.label_tag(),
+                f.widget(),
+                f.help_html("span")
+            )
+        },
+        "\n  </p>",
+    )
 }
 
 /// Django 5.2's `table.html`.
@@ -296,40 +305,32 @@ pub(super) fn as_table<'a>(
     non_field: &[ValidationError],
     fields: impl Iterator<Item = BoundField<'a>>,
 ) -> SafeHtml {
-    let (visible, hidden) = hidden_split(fields);
-    let mut out = String::new();
-    if !non_field.is_empty() {
-        let _ = write!(
-            out,
+    let top = if non_field.is_empty() {
+        String::new()
+    } else {
+        format!(
             "<tr><td colspan=\"2\">{}</td></tr>",
             error_list(non_field, None, "errorlist nonfield")
-        );
-    }
-    let count = visible.len();
-    for (i, f) in visible.iter().enumerate() {
-        if !out.is_empty() {
-            out.push_str("\n\n  ");
-        }
-        let help = f.help_html("span");
-        let help = if help.is_empty() {
-            help
-        } else {
-            format!("<br>\n        {help}")
-        };
-        let _ = write!(
-            out,
-            "<tr>\n    <th>{}</th>\n    <td>\n      {}\n      {}\n      {}",
-            f.label_tag(),
-            f.errors_html(),
-            f.widget(),
-            help
-        );
-        if i + 1 == count {
-            for h in &hidden {
-                out.push_str(&h.widget().0);
-            }
-        }
-        out.push_str("\n    </td>\n  </tr>");
-    }
-    SafeHtml(out)
+        )
+    };
+    layout(
+        top,
+        fields,
+        |f| {
+            let help = f.help_html("span");
+            let help = if help.is_empty() {
+                help
+            } else {
+                format!("<br>\n        {help}")
+            };
+            format!(
+                "<tr>\n    <th>{}</th>\n    <td>\n      {}\n      {}\n      {}",
+                f.label_tag(),
+                f.errors_html(),
+                f.widget(),
+                help
+            )
+        },
+        "\n    </td>\n  </tr>",
+    )
 }
