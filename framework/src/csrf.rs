@@ -9,7 +9,6 @@ use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 
 use crate::http::Request;
-use crate::templates::CsrfTokenSource;
 
 /// Django's `CSRF_ALLOWED_CHARS`, in its order.
 pub const ALLOWED_CHARS: &[u8; 62] =
@@ -139,14 +138,11 @@ pub(crate) struct State {
     pub needs_update: bool,
 }
 
-/// Gives the token source that templates and [`get_token`] use.
-pub(crate) fn token_source(state: Arc<Mutex<State>>) -> CsrfTokenSource {
-    CsrfTokenSource(Arc::new(move || {
-        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
-        let secret = s.secret.get_or_insert_with(new_secret).clone();
-        s.needs_update = true;
-        mask(&secret)
-    }))
+/// A fresh masked token from `state`, marking it used so the cookie is sent.
+pub(crate) fn token_of(state: &Mutex<State>) -> String {
+    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    s.needs_update = true;
+    mask(s.secret.get_or_insert_with(new_secret))
 }
 
 /// A fresh masked token for this request, and the cookie sent with the response (Django's
@@ -154,8 +150,8 @@ pub(crate) fn token_source(state: Arc<Mutex<State>>) -> CsrfTokenSource {
 pub fn get_token(request: &Request) -> Option<String> {
     request
         .extensions()
-        .get::<CsrfTokenSource>()
-        .map(|source| (source.0)())
+        .get::<Arc<Mutex<State>>>()
+        .map(|state| token_of(state))
 }
 
 /// A new secret for this request's client (Django's `rotate_token`; call it on login).

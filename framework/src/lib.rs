@@ -33,7 +33,10 @@ pub use http::{
 pub use manouche_macros::{Choices, Form, Template, app, url, urlpatterns, view};
 pub use project::{Project, ProjectService};
 pub use settings::Settings;
-pub use templates::{Template, render};
+pub use templates::render;
+// The askama trait by glob, so that the derive imported by name above wins the macro
+// namespace even when another crate in the build turns on askama's own derive.
+pub use templates::trait_only::*;
 pub use urls::{NoReverseMatch, reverse, reverse_kwargs, reverse_with};
 
 /// What a views module needs: `use manouche::prelude::*;`.

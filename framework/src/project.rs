@@ -16,9 +16,7 @@ use tower_service::Service;
 
 use crate::http::{Body, BoxError, Response};
 use crate::management::Command;
-use crate::middleware::{
-    AllowedHostsLayer, CommonLayer, CsrfLayer, SecurityHeadersLayer, SessionLayer,
-};
+use crate::middleware::{CommonLayer, CsrfLayer, SessionLayer};
 use crate::sessions::SessionStore;
 use crate::settings::{ImproperlyConfigured, Settings};
 use crate::urls::{ResolverMatch, UrlConf};
@@ -170,16 +168,15 @@ impl<U: UrlConf> Project<U> {
         for layer in self.layers.iter().rev() {
             inner = layer(inner);
         }
-        let csrf = CsrfLayer::new(csrf_exempt::<U>)
-            .failure_page(self.handlers.csrf_failure)
-            .layer(inner);
-        let common = CommonLayer::new(resolves::<U>).layer(csrf);
-        let sessions = match &self.session_store {
-            Some(store) => SessionLayer::with_store(store.clone()),
-            None => SessionLayer::new(),
-        }
-        .layer(common);
-        let stack = SecurityHeadersLayer.layer(AllowedHostsLayer.layer(sessions));
+        let stack = crate::middleware::Builtin {
+            session: match &self.session_store {
+                Some(store) => SessionLayer::with_store(store.clone()),
+                None => SessionLayer::new(),
+            },
+            common: CommonLayer::new(resolves::<U>),
+            csrf: CsrfLayer::new(csrf_exempt::<U>).failure_page(self.handlers.csrf_failure),
+            inner,
+        };
         BoxCloneSyncService::new(stack)
     }
 

@@ -36,41 +36,41 @@ impl std::fmt::Display for BadSignature {
 
 impl std::error::Error for BadSignature {}
 
-/// Django's `salted_hmac(key_salt, value, secret, algorithm="sha256")`.
-pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &str) -> hmac::Tag {
+/// The HMAC key of Django's `salted_hmac`: SHA-256 of the key salt and the secret.
+fn salted_key(key_salt: &str, secret: &str) -> hmac::Key {
     let mut ctx = digest::Context::new(&digest::SHA256);
     ctx.update(key_salt.as_bytes());
     ctx.update(secret.as_bytes());
-    let key = hmac::Key::new(hmac::HMAC_SHA256, ctx.finish().as_ref());
-    hmac::sign(&key, value)
+    hmac::Key::new(hmac::HMAC_SHA256, ctx.finish().as_ref())
 }
 
-/// Django's `Signer`: `value:signature`, verified with the key or any fallback key.
+/// Django's `salted_hmac(key_salt, value, secret, algorithm="sha256")`.
+pub fn salted_hmac(key_salt: &str, value: &[u8], secret: &str) -> hmac::Tag {
+    hmac::sign(&salted_key(key_salt, secret), value)
+}
+
+/// Django's `Signer`: `value:signature`, verified with the key or any fallback key. The HMAC
+/// keys are derived once, when the signer is made.
 #[derive(Debug, Clone)]
 pub struct Signer {
-    key: String,
-    fallback_keys: Vec<String>,
-    salt: String,
+    /// SECRET_KEY's HMAC key first, then the fallbacks'.
+    keys: Vec<hmac::Key>,
 }
 
 impl Signer {
     /// A signer with SECRET_KEY, its fallbacks, and a salt that separates uses.
     pub fn new(key: &str, fallback_keys: &[String], salt: &str) -> Self {
-        Signer {
-            key: key.to_owned(),
-            fallback_keys: fallback_keys.to_vec(),
-            salt: salt.to_owned(),
-        }
-    }
-
-    fn signature_with(&self, key: &str, value: &str) -> String {
-        let tag = salted_hmac(&format!("{}signer", self.salt), value.as_bytes(), key);
-        URL_SAFE_NO_PAD.encode(tag.as_ref())
+        let key_salt = format!("{salt}signer");
+        let keys = std::iter::once(key)
+            .chain(fallback_keys.iter().map(String::as_str))
+            .map(|secret| salted_key(&key_salt, secret))
+            .collect();
+        Signer { keys }
     }
 
     /// The 43-character signature of `value`.
     pub fn signature(&self, value: &str) -> String {
-        self.signature_with(&self.key, value)
+        URL_SAFE_NO_PAD.encode(hmac::sign(&self.keys[0], value.as_bytes()).as_ref())
     }
 
     /// `value:signature`.
@@ -78,16 +78,18 @@ impl Signer {
         format!("{value}:{}", self.signature(value))
     }
 
-    /// The value, when the signature verifies with the key or a fallback.
+    /// The value, when the signature verifies with the key or a fallback (in constant
+    /// time: ring compares the tags).
     pub fn unsign<'a>(&self, signed: &'a str) -> Result<&'a str, BadSignature> {
         let (value, sig) = signed.rsplit_once(':').ok_or(BadSignature::NoSeparator)?;
-        let keys = std::iter::once(&self.key).chain(&self.fallback_keys);
-        for key in keys {
-            if crate::csrf::constant_time_eq(sig, &self.signature_with(key, value)) {
-                return Ok(value);
-            }
-        }
-        Err(BadSignature::Mismatch(sig.to_owned()))
+        let mismatch = || BadSignature::Mismatch(sig.to_owned());
+        // Only the canonical encoding of a tag is accepted, as Django compares the text.
+        let tag = URL_SAFE_NO_PAD.decode(sig).map_err(|_| mismatch())?;
+        self.keys
+            .iter()
+            .any(|key| hmac::verify(key, value.as_bytes(), &tag).is_ok())
+            .then_some(value)
+            .ok_or_else(mismatch)
     }
 }
 
@@ -158,6 +160,32 @@ impl TimestampSigner {
     }
 }
 
+impl TimestampSigner {
+    /// Django's `dumps` with this signer: JSON, base64url without padding, then signed.
+    pub fn dumps<T: serde::Serialize>(&self, value: &T) -> Result<String, serde_json::Error> {
+        let json = serde_json::to_vec(value)?;
+        Ok(self.sign(&URL_SAFE_NO_PAD.encode(json)))
+    }
+
+    /// Django's `loads` with this signer: verifies, checks the age, decodes.
+    pub fn loads<T: serde::de::DeserializeOwned>(
+        &self,
+        signed: &str,
+        max_age: Option<Duration>,
+    ) -> Result<T, BadSignature> {
+        let payload = self.unsign(signed, max_age)?;
+        if payload.starts_with('.') {
+            return Err(BadSignature::Malformed(
+                "compressed payloads are not read".into(),
+            ));
+        }
+        let json = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|e| BadSignature::Malformed(e.to_string()))?;
+        serde_json::from_slice(&json).map_err(|e| BadSignature::Malformed(e.to_string()))
+    }
+}
+
 /// Django's `dumps`: JSON, base64url without padding, then timestamp-signed.
 pub fn dumps<T: serde::Serialize>(
     value: &T,
@@ -165,8 +193,7 @@ pub fn dumps<T: serde::Serialize>(
     fallback_keys: &[String],
     salt: &str,
 ) -> Result<String, serde_json::Error> {
-    let json = serde_json::to_vec(value)?;
-    Ok(TimestampSigner::new(key, fallback_keys, salt).sign(&URL_SAFE_NO_PAD.encode(json)))
+    TimestampSigner::new(key, fallback_keys, salt).dumps(value)
 }
 
 /// Django's `loads`: verifies, checks the age, decodes.
@@ -177,14 +204,5 @@ pub fn loads<T: serde::de::DeserializeOwned>(
     salt: &str,
     max_age: Option<Duration>,
 ) -> Result<T, BadSignature> {
-    let payload = TimestampSigner::new(key, fallback_keys, salt).unsign(signed, max_age)?;
-    if payload.starts_with('.') {
-        return Err(BadSignature::Malformed(
-            "compressed payloads are not read".into(),
-        ));
-    }
-    let json = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|e| BadSignature::Malformed(e.to_string()))?;
-    serde_json::from_slice(&json).map_err(|e| BadSignature::Malformed(e.to_string()))
+    TimestampSigner::new(key, fallback_keys, salt).loads(signed, max_age)
 }

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::error::Result;
 use crate::http::{Html, IntoResponse, Request, Response};
@@ -14,11 +14,17 @@ use crate::settings::Settings;
 
 pub use askama::Template;
 
+/// askama's `Template` trait, for a glob import (see the crate root).
+#[doc(hidden)]
+pub mod trait_only {
+    pub use askama::Template;
+}
+
 /// What a template being rendered by [`render`] can ask of its request.
 #[derive(Clone)]
 pub struct Context {
     settings: Arc<Settings>,
-    csrf_token: Option<Arc<dyn Fn() -> String + Send + Sync>>,
+    csrf: Option<Arc<Mutex<crate::csrf::State>>>,
     path: Arc<str>,
     full_path: String,
     method: http::Method,
@@ -27,17 +33,6 @@ pub struct Context {
 impl fmt::Debug for Context {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Context").field("path", &self.path).finish()
-    }
-}
-
-/// Gives a CSRF token to `{% csrf_token %}`; the CSRF middleware puts one in the request's
-/// extensions. Calling it marks the token as used, so the cookie is sent.
-#[derive(Clone)]
-pub struct CsrfTokenSource(pub Arc<dyn Fn() -> String + Send + Sync>);
-
-impl fmt::Debug for CsrfTokenSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("CsrfTokenSource")
     }
 }
 
@@ -50,10 +45,10 @@ impl Context {
     pub fn of(request: &Request) -> Self {
         Context {
             settings: request.shared_settings(),
-            csrf_token: request
+            csrf: request
                 .extensions()
-                .get::<CsrfTokenSource>()
-                .map(|s| s.0.clone()),
+                .get::<Arc<Mutex<crate::csrf::State>>>()
+                .cloned(),
             path: request.shared_path(),
             full_path: request.full_path().to_owned(),
             method: request.method().clone(),
@@ -112,10 +107,10 @@ impl askama::filters::Escaper for DjangoHtml {
 /// `{% csrf_token %}`: the hidden input, or nothing outside a request (as Django renders
 /// nothing when the context has no token).
 pub fn csrf_input() -> String {
-    current(|c| match c.and_then(|c| c.csrf_token.as_ref()) {
-        Some(token) => format!(
+    current(|c| match c.and_then(|c| c.csrf.as_ref()) {
+        Some(state) => format!(
             "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{}\">",
-            crate::html::escape(&token())
+            crate::html::escape(&crate::csrf::token_of(state))
         ),
         None => String::new(),
     })
@@ -123,13 +118,18 @@ pub fn csrf_input() -> String {
 
 /// `{% static "path" %}`: STATIC_URL joined with the path, percent-encoded.
 pub fn static_url(path: &str) -> String {
-    let prefix = current(|c| c.map(|c| c.settings.static_url.clone()))
-        .unwrap_or_else(|| Settings::default().static_url);
-    let mut url = String::new();
+    current(|c| match c {
+        Some(c) => static_url_with(&c.settings.static_url, path),
+        None => static_url_with(&Settings::default().static_url, path),
+    })
+}
+
+fn static_url_with(prefix: &str, path: &str) -> String {
+    let mut url = String::with_capacity(prefix.len() + path.len() + 2);
     if !prefix.starts_with('/') && !prefix.contains("://") {
         url.push('/');
     }
-    url.push_str(&prefix);
+    url.push_str(prefix);
     if !url.ends_with('/') {
         url.push('/');
     }

@@ -116,6 +116,8 @@ impl Database {
         };
         let pool = Pool::builder()
             .max_size(size)
+            // A SQLite file cannot go stale as a server connection can: no ping per checkout.
+            .test_on_check_out(backend == Backend::Postgres)
             .min_idle(Some(0))
             .connection_timeout(Duration::from_secs(10))
             .connection_customizer(Box::new(SqlitePragmas))
@@ -145,6 +147,16 @@ impl Database {
                 format!("cannot connect to the database {}: {e}", self.shown),
             )
         })
+    }
+
+    /// An idle SQLite connection, when one is ready now: for the short reads that cost less
+    /// than a hop to a blocking thread. `None` for PostgreSQL (every query is a network
+    /// round trip) or when every connection is in use.
+    pub fn sqlite_now(&self) -> Option<PooledConnection<ConnectionManager<AnyConnection>>> {
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        self.pool.try_get()
     }
 
     /// Runs `f` with a connection on a blocking thread.

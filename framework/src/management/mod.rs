@@ -51,6 +51,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "Starts a web server: runserver [addr:port] (default 127.0.0.1:8000).",
     ),
     (
+        "serve",
+        "Starts the production server: serve [addr:port] [--access-log] (no access log by default).",
+    ),
+    (
         "showurls",
         "Lists every URL pattern with its view and name.",
     ),
@@ -160,7 +164,8 @@ pub fn execute<U: UrlConf>(project: &Project<U>, args: &[String]) -> ExitCode {
             showurls::<U>();
             Ok(())
         }
-        "runserver" => runserver::run(project, rest, &prog),
+        "runserver" => runserver::run(project, rest, &prog, runserver::Mode::Development),
+        "serve" => runserver::run(project, rest, &prog, runserver::Mode::Production),
         "migrate" => project
             .settings()
             .map_err(CommandError::from)

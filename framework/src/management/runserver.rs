@@ -52,22 +52,41 @@ pub fn parse_addrport(arg: Option<&str>) -> Result<(String, u16), CommandError> 
     Ok((addr, port))
 }
 
+/// Which server a command starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Mode {
+    /// `runserver`: Django's banner and warning, one access-log line per request.
+    Development,
+    /// `serve`: the production server (gunicorn's place): one line at start, no access log
+    /// unless `--access-log`.
+    Production,
+}
+
 pub(super) fn run<U: UrlConf>(
     project: &Project<U>,
     args: &[String],
     prog: &str,
+    mode: Mode,
 ) -> Result<(), CommandError> {
     let positional: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let known: &[&str] = match mode {
+        Mode::Development => &["--noreload", "--nothreading"],
+        Mode::Production => &["--access-log"],
+    };
     if let Some(flag) = args
         .iter()
-        .find(|a| a.starts_with("--") && !matches!(a.as_str(), "--noreload" | "--nothreading"))
+        .find(|a| a.starts_with("--") && !known.contains(&a.as_str()))
     {
         return Err(CommandError(format!("Unknown option: {flag}")));
     }
+    let command = match mode {
+        Mode::Development => "runserver",
+        Mode::Production => "serve",
+    };
     if positional.len() > 1 {
-        return Err(CommandError(
-            "runserver takes at most one argument: [addr:port]".into(),
-        ));
+        return Err(CommandError(format!(
+            "{command} takes at most one argument: [addr:port]"
+        )));
     }
     let (addr, port) = parse_addrport(positional.first().map(|s| s.as_str()))?;
     let settings = project.settings()?;
@@ -75,8 +94,12 @@ pub(super) fn run<U: UrlConf>(
     if settings.auto_migrate {
         super::migrate::migrate(&settings, project.migrations())?;
     }
-    println!("Performing system checks...\n");
-    println!("System check identified no issues (0 silenced).");
+    if mode == Mode::Development {
+        println!("Performing system checks...\n");
+        println!("System check identified no issues (0 silenced).");
+    } else if settings.debug {
+        eprintln!("WARNING: DEBUG is on. Turn it off in production (MANOUCHE_DEBUG=false).");
+    }
     if let Some(warning) = super::migrate::unapplied_warning(&settings, project.migrations(), prog)
     {
         println!("{warning}");
@@ -104,20 +127,28 @@ pub(super) fn run<U: UrlConf>(
             Err(e) => return Err(CommandError(format!("cannot listen on {bind}: {e}"))),
         };
         let shown = listener.local_addr().map_or(bind.clone(), |a| a.to_string());
-        println!("{}", banner_time(SystemTime::now()));
-        println!(
-            "manouche version {}, using settings '{}'",
-            env!("CARGO_PKG_VERSION"),
-            project.base_dir().join("settings.toml").display()
-        );
-        println!("Starting development server at http://{shown}/");
-        println!("Quit the server with CONTROL-C.\n");
-        if std::env::var_os("MANOUCHE_RUNSERVER_HIDE_WARNING").is_none() {
-            println!(
-                "WARNING: This is a development server. Do not use it in a production setting. Use a reverse proxy (nginx, caddy) in front of it, with DEBUG off."
-            );
+        let mut config = ServerConfig::from_settings(&settings);
+        match mode {
+            Mode::Development => {
+                println!("{}", banner_time(SystemTime::now()));
+                println!(
+                    "manouche version {}, using settings '{}'",
+                    env!("CARGO_PKG_VERSION"),
+                    project.base_dir().join("settings.toml").display()
+                );
+                println!("Starting development server at http://{shown}/");
+                println!("Quit the server with CONTROL-C.\n");
+                if std::env::var_os("MANOUCHE_RUNSERVER_HIDE_WARNING").is_none() {
+                    println!(
+                        "WARNING: This is a development server. Do not use it in a production setting. Use `{prog} serve` behind a reverse proxy (nginx, caddy), with DEBUG off."
+                    );
+                }
+            }
+            Mode::Production => {
+                config.access_log = args.iter().any(|a| a == "--access-log");
+                println!("Listening at http://{shown}/ (manouche {})", env!("CARGO_PKG_VERSION"));
+            }
         }
-        let config = ServerConfig::from_settings(&settings);
         serve(listener, project.service(), Arc::new(settings), config, shutdown_signal()).await;
         Ok(())
     })

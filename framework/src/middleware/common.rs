@@ -1,10 +1,12 @@
 //! Django's CommonMiddleware, APPEND_SLASH part: a 404 for `/path` becomes a 301 to `/path/`
 //! when only the latter resolves (query string kept).
 
+use std::future::Future;
+
 use http::{HeaderValue, Method, StatusCode, header};
 use tower_layer::Layer;
 
-use super::{Inner, Middleware, Next, Wrapped};
+use super::{Middleware, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
 use crate::http::{Body, Response};
@@ -32,24 +34,37 @@ impl<S> Layer<S> for CommonLayer {
 }
 
 impl Middleware for CommonLayer {
-    fn call<S: Inner>(&self, req: http::Request<Body>, mut next: S) -> Next {
+    fn call<N, F>(
+        self,
+        req: http::Request<Body>,
+        next: N,
+    ) -> impl Future<Output = Response> + Send + 'static
+    where
+        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
+        F: Future<Output = Response> + Send + 'static,
+    {
         let settings = settings_of(&req);
-        if !settings.append_slash || req.uri().path().ends_with('/') {
-            return Box::pin(next.call(req));
-        }
-        let method = req.method().clone();
-        let uri = req.uri().clone();
-        let host = req.headers().get(header::HOST).cloned();
+        // Only a path without its final slash may be redirected: nothing kept otherwise.
+        let kept = (settings.append_slash && !req.uri().path().ends_with('/')).then(|| {
+            (
+                req.method().clone(),
+                req.uri().clone(),
+                req.headers().get(header::HOST).cloned(),
+            )
+        });
         let resolves = self.resolves;
-        let fut = next.call(req);
-        Box::pin(async move {
-            let response = fut.await?;
+        let fut = next(req);
+        async move {
+            let response = fut.await;
+            let Some((method, uri, host)) = kept else {
+                return response;
+            };
             if response.status() != StatusCode::NOT_FOUND {
-                return Ok(response);
+                return response;
             }
             let path = decode_path(uri.path());
             if resolves(&path) || !resolves(&format!("{path}/")) {
-                return Ok(response);
+                return response;
             }
             let mut target = format!("{}/", uri.path());
             if let Some(q) = uri.query() {
@@ -74,14 +89,14 @@ impl Middleware for CommonLayer {
                 );
                 let headers = http::HeaderMap::new();
                 let page = PageRequest::new(&method, &uri, &headers, None);
-                return Ok(error_page(&err, &page, &settings, &[], &Default::default()));
+                return error_page(&err, &page, &settings, &[], &Default::default());
             }
             let mut redirect = Response::new(Body::empty());
             *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;
             if let Ok(v) = HeaderValue::from_str(&target) {
                 redirect.headers_mut().insert(header::LOCATION, v);
             }
-            Ok(redirect)
-        })
+            redirect
+        }
     }
 }

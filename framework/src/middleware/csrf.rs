@@ -4,9 +4,10 @@
 //! cookie; the token — and the first failure is a 403 with Django's reason. The cookie is
 //! sent only when a page used a token, or a malformed one had to be replaced.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
-use super::{Inner, Middleware, Next, Wrapped};
+use super::{Middleware, Wrapped};
 use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
 use crate::handler::{error_page, read_body, settings_of};
 use crate::http::{Body, QueryDict, Response, SetCookie, cookie_from_headers};
@@ -241,7 +242,15 @@ fn reject(
 const SESSION_KEY: &str = "_csrftoken";
 
 impl Middleware for CsrfLayer {
-    fn call<S: Inner>(&self, mut req: http::Request<Body>, mut next: S) -> Next {
+    fn call<N, F>(
+        self,
+        mut req: http::Request<Body>,
+        next: N,
+    ) -> impl Future<Output = Response> + Send + 'static
+    where
+        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
+        F: Future<Output = Response> + Send + 'static,
+    {
         let settings = settings_of(&req);
         let session = req.extensions().get::<Arc<SessionHandle>>().cloned();
         let cookie_value =
@@ -254,7 +263,7 @@ impl Middleware for CsrfLayer {
             && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
             && !(self.exempt)(&decode_path(req.uri().path()));
         let failure = self.failure;
-        Box::pin(async move {
+        async move {
             // process_request: the secret from the session (CSRF_USE_SESSIONS) or the cookie;
             // a malformed cookie is replaced.
             let use_session = settings.csrf_use_sessions;
@@ -281,15 +290,13 @@ impl Middleware for CsrfLayer {
             }
             let state = Arc::new(Mutex::new(state));
             req.extensions_mut().insert(state.clone());
-            req.extensions_mut()
-                .insert(csrf::token_source(state.clone()));
             if enforce {
                 match check(req, &settings, sent.as_deref(), failure).await {
                     Ok(checked) => req = checked,
-                    Err(response) => return Ok(*response),
+                    Err(response) => return *response,
                 }
             }
-            let mut response = next.call(req).await?;
+            let mut response = next(req).await;
             // process_response: keep the secret when a token was used or a secret made.
             let secret = {
                 let s = state.lock().unwrap_or_else(|e| e.into_inner());
@@ -305,8 +312,8 @@ impl Middleware for CsrfLayer {
                     set_cookie(&mut response, &secret, &settings);
                 }
             }
-            Ok(response)
-        })
+            response
+        }
     }
 }
 

@@ -1,13 +1,15 @@
 //! ALLOWED_HOSTS: a request for a host the site does not serve gets a 400 (Django's
 //! `DisallowedHost`), which protects absolute URLs and CSRF origin checks.
 
+use std::future::Future;
+
 use http::header;
 use tower_layer::Layer;
 
-use super::{Inner, Middleware, Next, Wrapped};
+use super::{Middleware, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
-use crate::http::Body;
+use crate::http::{Body, Response};
 use crate::views::debug::PageRequest;
 
 /// The Host the client asked for: the `Host` header, or the HTTP/2 authority.
@@ -22,6 +24,11 @@ pub(crate) fn raw_host(head: &http::request::Parts) -> Option<&str> {
 /// `^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$`); `None` when it is not valid.
 pub fn split_domain_port(host: &str) -> Option<(String, String)> {
     let host = host.to_ascii_lowercase();
+    split_lowercase(&host).map(|(d, p)| (d.to_string(), p.to_string()))
+}
+
+/// [`split_domain_port`] of a host already in lower case, borrowing its parts.
+fn split_lowercase(host: &str) -> Option<(&str, &str)> {
     let (domain, rest) = if host.starts_with('[') {
         let close = host.find(']')?;
         host.split_at(close + 1)
@@ -56,15 +63,18 @@ pub fn split_domain_port(host: &str) -> Option<(String, String)> {
     } else {
         domain.strip_suffix('.').unwrap_or(domain)
     };
-    Some((domain.to_string(), port.to_string()))
+    Some((domain, port))
 }
 
-/// Django's `is_same_domain`: `.example.com` matches the domain and its subdomains.
 fn is_same_domain(host: &str, pattern: &str) -> bool {
-    let pattern = pattern.to_ascii_lowercase();
     match pattern.strip_prefix('.') {
-        Some(bare) => host == bare || host.ends_with(&pattern),
-        None => host == pattern,
+        Some(bare) => {
+            host.eq_ignore_ascii_case(bare)
+                || (host.len() > pattern.len()
+                    && host.is_char_boundary(host.len() - pattern.len())
+                    && host[host.len() - pattern.len()..].eq_ignore_ascii_case(pattern))
+        }
+        None => host.eq_ignore_ascii_case(pattern),
     }
 }
 
@@ -88,8 +98,14 @@ impl<S> Layer<S> for AllowedHostsLayer {
 
 /// Why a host is refused, in Django's words; `None` when it is allowed.
 pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
-    match split_domain_port(host) {
-        Some((domain, _)) if validate_host(&domain, allowed) => None,
+    // Lower-cased only when it has to be: no allocation for the usual host.
+    let lower = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(host.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(host)
+    };
+    match split_lowercase(&lower) {
+        Some((domain, _)) if validate_host(domain, allowed) => None,
         Some((domain, _)) => Some(format!(
             "Invalid HTTP_HOST header: '{host}'. You may need to add '{domain}' to ALLOWED_HOSTS."
         )),
@@ -100,7 +116,15 @@ pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
 }
 
 impl Middleware for AllowedHostsLayer {
-    fn call<S: Inner>(&self, req: http::Request<Body>, mut next: S) -> Next {
+    fn call<N, F>(
+        self,
+        req: http::Request<Body>,
+        next: N,
+    ) -> impl Future<Output = Response> + Send + 'static
+    where
+        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
+        F: Future<Output = Response> + Send + 'static,
+    {
         let settings = settings_of(&req);
         // Borrowed when valid UTF-8 (the common case): no allocation per request.
         let host = match req.headers().get(header::HOST) {
@@ -108,12 +132,16 @@ impl Middleware for AllowedHostsLayer {
             None => std::borrow::Cow::Borrowed(req.uri().authority().map_or("", |a| a.as_str())),
         };
         let allowed = settings.effective_allowed_hosts();
-        if let Some(message) = host_error(&host, &allowed) {
+        let refused = host_error(&host, &allowed).map(|message| {
             let err = Error::new(ErrorKind::DisallowedHost, message);
             let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
-            let response = error_page(&err, &page, &settings, &[], &Default::default());
-            return Box::pin(async move { Ok(response) });
+            error_page(&err, &page, &settings, &[], &Default::default())
+        });
+        async move {
+            match refused {
+                Some(response) => response,
+                None => next(req).await,
+            }
         }
-        Box::pin(next.call(req))
     }
 }

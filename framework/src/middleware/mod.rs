@@ -13,6 +13,7 @@ pub mod security;
 pub mod session;
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::task::{Context, Poll};
 
 use tower_service::Service;
@@ -26,10 +27,7 @@ pub use session::SessionLayer;
 use crate::handler::BoxFuture;
 use crate::http::{Body, Response};
 
-/// What the inner service will answer.
-pub type Next = BoxFuture<Result<Response, Infallible>>;
-
-/// The rest of the stack, as a middleware sees it.
+/// The rest of the stack, as a tower service.
 pub trait Inner:
     Service<http::Request<Body>, Response = Response, Error = Infallible, Future: Send + 'static>
     + Send
@@ -50,12 +48,49 @@ impl<S> Inner for S where
 
 /// One middleware: look at the request, maybe answer it, else call `next` and look at the
 /// response — Django's `__call__(request)` around `get_response`.
+///
+/// `next` is a plain function to a future, so the built-in middleware nest into one future
+/// per request (one allocation), while [`Wrapped`] still makes each a tower layer.
 pub trait Middleware: Clone + Send + Sync + 'static {
-    /// Handles one request; `next` is the rest of the stack, ready to be called once.
-    fn call<S: Inner>(&self, req: http::Request<Body>, next: S) -> Next;
+    /// Handles one request; `next` runs the rest of the stack.
+    fn call<N, F>(
+        self,
+        req: http::Request<Body>,
+        next: N,
+    ) -> impl Future<Output = Response> + Send + 'static
+    where
+        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
+        F: Future<Output = Response> + Send + 'static;
 }
 
-/// A middleware around the inner service `S`.
+/// `next` for a middleware whose inner part is a tower service.
+pub(crate) fn service_next<S: Inner>(
+    mut service: S,
+) -> impl FnOnce(http::Request<Body>) -> Infallibly<S::Future> + Send + 'static {
+    move |req| Infallibly(service.call(req))
+}
+
+/// A service's future with its `Infallible` error taken off.
+#[derive(Debug)]
+pub(crate) struct Infallibly<F>(F);
+
+impl<F: Future<Output = Result<Response, Infallible>> + Unpin> Future for Infallibly<F> {
+    type Output = Response;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
+        std::pin::Pin::new(&mut self.0)
+            .poll(cx)
+            .map(|r| r.unwrap_or_else(|e| match e {}))
+    }
+}
+
+/// The service that was polled ready, to move into the future; a clone stays (tower's
+/// usual way to call a service from a future).
+fn take_ready<S: Clone>(inner: &mut S) -> S {
+    let clone = inner.clone();
+    std::mem::replace(inner, clone)
+}
+
+/// A middleware around the inner service `S`: a tower service.
 #[derive(Debug, Clone)]
 pub struct Wrapped<M, S> {
     middleware: M,
@@ -72,20 +107,63 @@ impl<M, S> Service<http::Request<Body>> for Wrapped<M, S>
 where
     M: Middleware,
     S: Inner + Clone,
+    S::Future: Unpin,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Next;
+    type Future = BoxFuture<Result<Response, Infallible>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, req: http::Request<Body>) -> Next {
-        // The service that was polled ready goes to the middleware; a clone stays (tower's
-        // usual way to move a service into a future).
-        let clone = self.inner.clone();
-        let ready = std::mem::replace(&mut self.inner, clone);
-        self.middleware.call(req, ready)
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let ready = take_ready(&mut self.inner);
+        let fut = self.middleware.clone().call(req, service_next(ready));
+        Box::pin(async move { Ok(fut.await) })
+    }
+}
+
+/// The built-in middleware in Django's order around `S` (the user's layers and the views),
+/// run as one future per request: security headers → allowed hosts → sessions → common →
+/// CSRF → `S`.
+#[derive(Clone)]
+pub struct Builtin<S> {
+    pub(crate) session: SessionLayer,
+    pub(crate) common: CommonLayer,
+    pub(crate) csrf: CsrfLayer,
+    pub(crate) inner: S,
+}
+
+impl<S> std::fmt::Debug for Builtin<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builtin").finish_non_exhaustive()
+    }
+}
+
+impl<S> Service<http::Request<Body>> for Builtin<S>
+where
+    S: Inner + Clone,
+    S::Future: Unpin,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<Result<Response, Infallible>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
+        let views = service_next(take_ready(&mut self.inner));
+        let (session, common, csrf) = (self.session.clone(), self.common, self.csrf);
+        let fut = SecurityHeadersLayer.call(req, move |req| {
+            AllowedHostsLayer.call(req, move |req| {
+                session.call(req, move |req| {
+                    common.call(req, move |req| csrf.call(req, views))
+                })
+            })
+        });
+        Box::pin(async move { Ok(fut.await) })
     }
 }

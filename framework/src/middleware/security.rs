@@ -4,7 +4,9 @@
 use http::{HeaderValue, header};
 use tower_layer::Layer;
 
-use super::{Inner, Middleware, Next, Wrapped};
+use std::future::Future;
+
+use super::{Middleware, Wrapped};
 use crate::handler::settings_of;
 use crate::http::{Body, Response};
 use crate::settings::Settings;
@@ -22,15 +24,23 @@ impl<S> Layer<S> for SecurityHeadersLayer {
 }
 
 impl Middleware for SecurityHeadersLayer {
-    fn call<S: Inner>(&self, req: http::Request<Body>, mut next: S) -> Next {
+    fn call<N, F>(
+        self,
+        req: http::Request<Body>,
+        next: N,
+    ) -> impl Future<Output = Response> + Send + 'static
+    where
+        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
+        F: Future<Output = Response> + Send + 'static,
+    {
         let settings = settings_of(&req);
         let secure = req.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
-        let fut = next.call(req);
-        Box::pin(async move {
-            let mut response = fut.await?;
+        let fut = next(req);
+        async move {
+            let mut response = fut.await;
             add_headers(&mut response, &settings, secure);
-            Ok(response)
-        })
+            response
+        }
     }
 }
 
@@ -38,17 +48,29 @@ fn set_default(response: &mut Response, name: header::HeaderName, value: &str) {
     if value.is_empty() || response.headers().contains_key(&name) {
         return;
     }
-    if let Ok(v) = HeaderValue::from_str(value) {
+    // The defaults are static values: no parsing or copying per request.
+    let value = match value {
+        "DENY" => Ok(HeaderValue::from_static("DENY")),
+        "nosniff" => Ok(HeaderValue::from_static("nosniff")),
+        "same-origin" => Ok(HeaderValue::from_static("same-origin")),
+        other => HeaderValue::from_str(other),
+    };
+    if let Ok(v) = value {
         response.headers_mut().insert(name, v);
     }
 }
 
 fn add_headers(response: &mut Response, s: &Settings, secure: bool) {
-    set_default(
-        response,
-        header::X_FRAME_OPTIONS,
-        &s.x_frame_options.to_ascii_uppercase(),
-    );
+    let frame = &s.x_frame_options;
+    if frame.eq_ignore_ascii_case("DENY") {
+        set_default(response, header::X_FRAME_OPTIONS, "DENY");
+    } else {
+        set_default(
+            response,
+            header::X_FRAME_OPTIONS,
+            &frame.to_ascii_uppercase(),
+        );
+    }
     if s.secure_content_type_nosniff {
         set_default(response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     }

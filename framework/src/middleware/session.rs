@@ -2,17 +2,18 @@
 //! it when it changed (never on a 5xx), sets or deletes the `sessionid` cookie, and adds
 //! `Vary: Cookie` when the session was used.
 
+use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
 use http::{HeaderValue, header};
 use tower_layer::Layer;
 
 use super::csrf::patch_vary;
-use super::{Inner, Middleware, Next, Wrapped};
+use super::{Middleware, Wrapped};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
-use crate::http::{Body, SetCookie, cookie_from_headers};
+use crate::http::{Body, Response, SetCookie, cookie_from_headers};
 use crate::sessions::{
     DatabaseStore, MemoryStore, SessionHandle, SessionStore, SignedCookieStore, run,
 };
@@ -119,25 +120,38 @@ fn deletion_header(settings: &Settings) -> Option<HeaderValue> {
 }
 
 impl Middleware for SessionLayer {
-    fn call<S: Inner>(&self, mut req: http::Request<Body>, mut next: S) -> Next {
+    fn call<N, F>(
+        self,
+        mut req: http::Request<Body>,
+        next: N,
+    ) -> impl Future<Output = Response> + Send + 'static
+    where
+        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
+        F: Future<Output = Response> + Send + 'static,
+    {
         let settings = settings_of(&req);
-        let store = match self.store(&settings) {
-            Ok(store) => store,
+        let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
+        let cookie_sent = sent.is_some();
+        let handle = match self.store(&settings) {
+            Ok(store) => {
+                let handle = Arc::new(SessionHandle::new(store, settings.clone(), sent));
+                req.extensions_mut().insert(handle.clone());
+                Ok(handle)
+            }
             Err(message) => {
                 let err = Error::new(ErrorKind::Internal, message);
                 let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
-                let response = error_page(&err, &page, &settings, &[], &Default::default());
-                return Box::pin(async move { Ok(response) });
+                Err(error_page(&err, &page, &settings, &[], &Default::default()))
             }
         };
-        let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
-        let cookie_sent = sent.is_some();
-        let handle = Arc::new(SessionHandle::new(store, settings.clone(), sent));
-        req.extensions_mut().insert(handle.clone());
         let (method, uri) = (req.method().clone(), req.uri().clone());
-        let fut = next.call(req);
-        Box::pin(async move {
-            let mut response = fut.await?;
+        async move {
+            let handle = match handle {
+                Ok(handle) => handle,
+                Err(response) => return response,
+            };
+            let fut = next(req);
+            let mut response = fut.await;
             let mut state = handle.state.lock().await;
             let key_now = if state.accessed {
                 state.key.clone()
@@ -151,14 +165,14 @@ impl Middleware for SessionLayer {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }
                 patch_vary(&mut response, "Cookie");
-                return Ok(response);
+                return response;
             }
             if state.accessed {
                 patch_vary(&mut response, "Cookie");
             }
             let save = state.modified || (settings.session_save_every_request && state.accessed);
             if !save || empty || response.status().is_server_error() {
-                return Ok(response);
+                return response;
             }
             let (age, at_browser_close) = handle.expiry(&state);
             let (key, data) = (state.key.clone(), state.data.clone());
@@ -174,10 +188,10 @@ impl Middleware for SessionLayer {
                 Err(e) => {
                     let headers = http::HeaderMap::new();
                     let page = PageRequest::new(&method, &uri, &headers, None);
-                    return Ok(error_page(&e, &page, &settings, &[], &Default::default()));
+                    return error_page(&e, &page, &settings, &[], &Default::default());
                 }
             }
-            Ok(response)
-        })
+            response
+        }
     }
 }

@@ -89,7 +89,10 @@ impl SessionHandle {
         if !state.loaded {
             state.loaded = true;
             if let Some(key) = self.cookie_key.clone() {
-                let found = run(&self.store, move |s| s.load(&key)).await?;
+                let found = match self.store.load_now(&key) {
+                    Some(found) => found?,
+                    None => run(&self.store, move |s| s.load(&key)).await?,
+                };
                 if let Some(data) = found {
                     state.key = self.cookie_key.clone();
                     state.data = data;
@@ -145,7 +148,7 @@ impl<'a> Session<'a> {
         state
             .data
             .get(key)
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| value_error(key, e)))
+            .map(|v| T::deserialize(v).map_err(|e| value_error(key, e)))
             .transpose()
     }
 
@@ -167,7 +170,7 @@ impl<'a> Session<'a> {
     {
         let mut state = self.handle()?.loaded().await?;
         let mut value: T = match state.data.get(key) {
-            Some(v) => serde_json::from_value(v.clone()).map_err(|e| value_error(key, e))?,
+            Some(v) => T::deserialize(v).map_err(|e| value_error(key, e))?,
             None => T::default(),
         };
         f(&mut value);

@@ -8,8 +8,9 @@ use std::time::{Duration, SystemTime};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::Database;
+use crate::db::{AnyConnection, Database};
 use crate::error::{Error, ErrorKind};
+use crate::signing::TimestampSigner;
 
 /// A session's data: JSON values by key, as Django's JSONSerializer keeps them.
 pub type SessionData = serde_json::Map<String, serde_json::Value>;
@@ -42,6 +43,11 @@ pub trait SessionStore: Send + Sync + 'static {
     fn blocking(&self) -> bool {
         false
     }
+    /// Loads now, on the calling thread, when that cannot wait on I/O for long; `None`
+    /// means "call [`load`](Self::load) on a blocking thread".
+    fn load_now(&self, key: &str) -> Option<Result<Option<SessionData>, Error>> {
+        (!self.blocking()).then(|| self.load(key))
+    }
 }
 
 /// A new session key: 32 characters of `[a-z0-9]`, from ring's random generator.
@@ -56,14 +62,20 @@ pub fn valid_key(key: &str) -> bool {
 
 const SALT: &str = "manouche.sessions.SessionStore";
 
+/// The signer of session rows: SECRET_KEY (and its fallbacks, for reading) with the
+/// sessions' salt.
+pub fn row_signer(secret: &str, fallbacks: &[String]) -> TimestampSigner {
+    TimestampSigner::new(secret, fallbacks, SALT)
+}
+
 /// Encodes data as Django does: signed JSON (so a tampered row is detected).
-pub fn encode(data: &SessionData, secret: &str) -> Result<String, Error> {
-    Ok(crate::signing::dumps(data, secret, &[], SALT)?)
+pub fn encode(data: &SessionData, signer: &TimestampSigner) -> Result<String, Error> {
+    Ok(signer.dumps(data)?)
 }
 
 /// Decodes data; tampering or garbage gives `None` and a security log line.
-pub fn decode(text: &str, secret: &str, fallbacks: &[String]) -> Option<SessionData> {
-    match crate::signing::loads(text, secret, fallbacks, SALT, None) {
+pub fn decode(text: &str, signer: &TimestampSigner) -> Option<SessionData> {
+    match signer.loads(text, None) {
         Ok(data) => Some(data),
         Err(e) => {
             eprintln!("Session data corrupted ({e}) [manouche.security.SuspiciousSession]");
@@ -80,8 +92,7 @@ fn naive(t: SystemTime) -> NaiveDateTime {
 #[derive(Debug, Clone)]
 pub struct DatabaseStore {
     db: Database,
-    secret: String,
-    fallbacks: Vec<String>,
+    signer: TimestampSigner,
 }
 
 impl DatabaseStore {
@@ -89,8 +100,7 @@ impl DatabaseStore {
     pub fn new(db: Database, secret: &str, fallbacks: &[String]) -> Self {
         DatabaseStore {
             db,
-            secret: secret.to_owned(),
-            fallbacks: fallbacks.to_vec(),
+            signer: row_signer(secret, fallbacks),
         }
     }
 }
@@ -108,21 +118,39 @@ fn db_error(e: diesel::result::Error) -> Error {
     Error::new(ErrorKind::Internal, format!("session store: {e}{hint}"))
 }
 
-impl SessionStore for DatabaseStore {
-    fn load(&self, key: &str) -> Result<Option<SessionData>, Error> {
-        let mut conn = self.db.connection()?;
-        let row: Option<String> = manouche_session::table
+impl DatabaseStore {
+    fn load_with(&self, conn: &mut AnyConnection, key: &str) -> Result<Option<SessionData>, Error> {
+        let query = manouche_session::table
             .filter(manouche_session::session_key.eq(key))
             .filter(manouche_session::expire_date.gt(naive(SystemTime::now())))
-            .select(manouche_session::session_data)
-            .first(&mut *conn)
-            .optional()
-            .map_err(db_error)?;
-        Ok(row.and_then(|text| decode(&text, &self.secret, &self.fallbacks)))
+            .select(manouche_session::session_data);
+        // On the concrete connection, whose statement cache keeps the prepared query (through
+        // the multi-backend enum it is parsed again on every call).
+        let row: Option<String> = match conn {
+            AnyConnection::Sqlite(c) => query.first(c),
+            AnyConnection::Pg(c) => query.first(c),
+        }
+        .optional()
+        .map_err(db_error)?;
+        Ok(row.and_then(|text| decode(&text, &self.signer)))
+    }
+}
+
+impl SessionStore for DatabaseStore {
+    fn load(&self, key: &str) -> Result<Option<SessionData>, Error> {
+        self.load_with(&mut *self.db.connection()?, key)
+    }
+
+    /// A SQLite read by primary key takes microseconds (WAL: readers never wait for the
+    /// writer), less than the hop to a blocking thread; it runs here when a connection is
+    /// idle. PostgreSQL and writes go to the blocking pool.
+    fn load_now(&self, key: &str) -> Option<Result<Option<SessionData>, Error>> {
+        let mut conn = self.db.sqlite_now()?;
+        Some(self.load_with(&mut conn, key))
     }
 
     fn save(&self, key: Option<&str>, data: &SessionData, age: Duration) -> Result<String, Error> {
-        let text = encode(data, &self.secret)?;
+        let text = encode(data, &self.signer)?;
         let expire = naive(SystemTime::now() + age);
         let mut conn = self.db.connection()?;
         if let Some(key) = key {
@@ -238,8 +266,7 @@ impl SessionStore for MemoryStore {
 /// on the server, so the data is readable by the client (not secret) and limited in size.
 #[derive(Debug, Clone)]
 pub struct SignedCookieStore {
-    secret: String,
-    fallbacks: Vec<String>,
+    signer: TimestampSigner,
     max_age: Duration,
 }
 
@@ -247,8 +274,7 @@ impl SignedCookieStore {
     /// A store signing with SECRET_KEY; cookies older than `max_age` are refused.
     pub fn new(secret: &str, fallbacks: &[String], max_age: Duration) -> Self {
         SignedCookieStore {
-            secret: secret.to_owned(),
-            fallbacks: fallbacks.to_vec(),
+            signer: TimestampSigner::new(secret, fallbacks, COOKIE_SALT),
             max_age,
         }
     }
@@ -258,14 +284,7 @@ const COOKIE_SALT: &str = "manouche.sessions.signed_cookies";
 
 impl SessionStore for SignedCookieStore {
     fn load(&self, key: &str) -> Result<Option<SessionData>, Error> {
-        Ok(crate::signing::loads(
-            key,
-            &self.secret,
-            &self.fallbacks,
-            COOKIE_SALT,
-            Some(self.max_age),
-        )
-        .ok())
+        Ok(self.signer.loads(key, Some(self.max_age)).ok())
     }
 
     fn save(
@@ -274,7 +293,7 @@ impl SessionStore for SignedCookieStore {
         data: &SessionData,
         _age: Duration,
     ) -> Result<String, Error> {
-        Ok(crate::signing::dumps(data, &self.secret, &[], COOKIE_SALT)?)
+        Ok(self.signer.dumps(data)?)
     }
 
     fn delete(&self, _key: &str) -> Result<(), Error> {

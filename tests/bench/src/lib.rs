@@ -1,0 +1,20 @@
+//! The load benchmark's parts: a minimal HTTP client for set-up and checks, the wrk runner
+//! and its output parser, and the server process readings (CPU time, peak RSS).
+
+pub mod client;
+pub mod process;
+pub mod wrk;
+
+/// The port a peer server listens on: its first argument.
+pub fn port_arg() -> u16 {
+    std::env::args()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| {
+            eprintln!(
+                "usage: {} PORT",
+                std::env::args().next().unwrap_or_default()
+            );
+            std::process::exit(2)
+        })
+}

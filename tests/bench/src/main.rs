@@ -1,0 +1,361 @@
+//! `manouche-bench`: the load benchmark. Starts each server pinned to one core, loads it with
+//! wrk pinned to the other, and prints requests/s, p99 latency, server CPU µs per request
+//! (from the process's own CPU time), peak RSS and time to first answer, each run and the
+//! medians, with CPU ratios to raw hyper and the targets of issue #10.
+//!
+//! Run it with `bash tests/bench/run.sh` (builds in release and installs wrk when missing).
+//! Options: `--runs N` (3), `--seconds S` (5), `--connections C` (64).
+
+use std::path::{Path, PathBuf};
+
+use manouche_bench::client;
+use manouche_bench::process::Server;
+use manouche_bench::wrk;
+
+const SECRET_KEY: &str =
+    "bench-secret-key-4c1f8e2a9b7d6e5f3a2c1b0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f";
+const TASKS: usize = 10;
+
+struct Options {
+    runs: usize,
+    seconds: u32,
+    connections: u32,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        runs: 3,
+        seconds: 5,
+        connections: 64,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    for pair in args.chunks(2) {
+        let value = pair.get(1).and_then(|v| v.parse::<u32>().ok());
+        match (pair[0].as_str(), value) {
+            ("--runs", Some(v)) if v > 0 => o.runs = v as usize,
+            ("--seconds", Some(v)) if v > 0 => o.seconds = v,
+            ("--connections", Some(v)) if v > 0 => o.connections = v,
+            _ => {
+                eprintln!("usage: manouche-bench [--runs N] [--seconds S] [--connections C]");
+                std::process::exit(2);
+            }
+        }
+    }
+    o
+}
+
+/// One server and the request it is loaded with.
+struct Target {
+    name: &'static str,
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    path: &'static str,
+    headers: Vec<String>,
+}
+
+/// One run's figures for one target.
+#[derive(Clone, Copy)]
+struct Figures {
+    rps: f64,
+    p99_ms: f64,
+    cpu_us: f64,
+    rss_mib: f64,
+    first_ms: f64,
+}
+
+fn sibling(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the benchmark knows its own path");
+    let path = exe.with_file_name(name);
+    if !path.exists() {
+        eprintln!(
+            "{} is missing: build it with `cargo build --release -p demo -p manouche-bench`",
+            path.display()
+        );
+        std::process::exit(2);
+    }
+    path
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+fn demo_env(db: &Path) -> Vec<(String, String)> {
+    [
+        ("MANOUCHE_DEBUG", "false".to_string()),
+        ("MANOUCHE_SECRET_KEY", SECRET_KEY.to_string()),
+        ("MANOUCHE_ALLOWED_HOSTS", "127.0.0.1".to_string()),
+        ("MANOUCHE_AUTO_MIGRATE", "true".to_string()),
+        ("DATABASE_URL", format!("sqlite://{}", db.display())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// Adds the tasks through the demo's form (CSRF token and all) and returns the Cookie header
+/// that carries the session.
+fn make_session(demo: &Path, env: &[(String, String)]) -> std::io::Result<String> {
+    let port = free_port();
+    let args = vec!["serve".to_string(), format!("127.0.0.1:{port}")];
+    let server = Server::start(demo, &args, env, None, port, "/tasks/")?;
+    let form = client::request(port, "GET", "/tasks/add", &[], "")?;
+    let mut cookies = form.cookies();
+    let token = form
+        .body
+        .split("name=\"csrfmiddlewaretoken\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or_else(|| std::io::Error::other("the add form has no CSRF token"))?
+        .to_string();
+    for n in 1..=TASKS {
+        let cookie = cookies.join("; ");
+        let body = format!("csrfmiddlewaretoken={token}&task=Task+number+{n}&priority=3");
+        let reply = client::request(
+            port,
+            "POST",
+            "/tasks/add",
+            &[
+                ("Cookie", &cookie),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            &body,
+        )?;
+        if reply.status != 302 {
+            return Err(std::io::Error::other(format!(
+                "adding task {n} answered {}: {}",
+                reply.status, reply.body
+            )));
+        }
+        for new in reply.cookies() {
+            let name = new.split('=').next().unwrap_or("").to_string();
+            cookies.retain(|c| !c.starts_with(&format!("{name}=")));
+            cookies.push(new);
+        }
+    }
+    server.stop();
+    Ok(cookies.join("; "))
+}
+
+/// Checks each target answers what it should before it is measured.
+fn check(target: &Target, port: u16) -> std::io::Result<()> {
+    let headers: Vec<(&str, &str)> = target
+        .headers
+        .iter()
+        .filter_map(|h| h.split_once(": "))
+        .collect();
+    let reply = client::request(port, "GET", target.path, &headers, "")?;
+    let ok = reply.status == 200
+        && if target.path.starts_with("/tasks") {
+            (1..=TASKS).all(|n| reply.body.contains(&format!("<li>Task number {n}</li>")))
+        } else {
+            reply.body.contains("Hello, ") && reply.body.to_lowercase().contains("brian!")
+        };
+    if ok {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "{} answered {} with an unexpected body:\n{}",
+            target.name, reply.status, reply.body
+        )))
+    }
+}
+
+fn measure(target: &Target, o: &Options, cpus: (Option<usize>, Option<usize>)) -> Figures {
+    let port = free_port();
+    let mut args = target.args.clone();
+    args.push(if target.program.ends_with("demo") {
+        format!("127.0.0.1:{port}")
+    } else {
+        port.to_string()
+    });
+    let server = Server::start(
+        &target.program,
+        &args,
+        &target.env,
+        cpus.1,
+        port,
+        target.path,
+    )
+    .unwrap_or_else(|e| fail(target.name, e));
+    let first_ms = server.first_response.as_secs_f64() * 1e3;
+    check(target, port).unwrap_or_else(|e| fail(target.name, e));
+    let url = format!("http://127.0.0.1:{port}{}", target.path);
+    // Warm-up: connections, pools and caches.
+    wrk::run(&url, &target.headers, o.connections, 1, cpus.0)
+        .unwrap_or_else(|e| fail(target.name, e));
+    let before = server.cpu_time();
+    let load = wrk::run(&url, &target.headers, o.connections, o.seconds, cpus.0)
+        .unwrap_or_else(|e| fail(target.name, e));
+    let cpu = server.cpu_time().saturating_sub(before);
+    let rss = server.peak_rss();
+    server.stop();
+    if load.errors > 0 || load.requests == 0 {
+        fail(
+            target.name,
+            format!("{} errors in {} requests", load.errors, load.requests),
+        );
+    }
+    Figures {
+        rps: load.rps,
+        p99_ms: load.p99.as_secs_f64() * 1e3,
+        cpu_us: cpu.as_secs_f64() * 1e6 / load.requests as f64,
+        rss_mib: rss as f64 / (1024.0 * 1024.0),
+        first_ms,
+    }
+}
+
+fn fail(name: &str, e: impl std::fmt::Display) -> ! {
+    eprintln!("{name}: {e}");
+    std::process::exit(1)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn main() {
+    let o = options();
+    for tool in ["wrk", "taskset"] {
+        let found = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("command -v {tool}"))
+            .output()
+            .is_ok_and(|out| out.status.success());
+        if !found {
+            eprintln!("{tool} is not installed (apt-get install -y wrk util-linux)");
+            std::process::exit(2);
+        }
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // wrk on core 0, the server on core 1.
+    let cpus = if cores >= 2 {
+        (Some(0), Some(1))
+    } else {
+        (None, None)
+    };
+    let dir = std::env::temp_dir().join(format!("manouche-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| fail("temp dir", e));
+    let db = dir.join("db.sqlite3");
+    let demo = sibling("demo");
+    let env = demo_env(&db);
+    let cookie = make_session(&demo, &env).unwrap_or_else(|e| fail("session set-up", e));
+    let session_header = format!("Cookie: {cookie}");
+
+    let serve = vec!["serve".to_string()];
+    let targets = [
+        Target {
+            name: "(a) raw hyper /hello/brian",
+            program: sibling("hyper-hello"),
+            args: vec![],
+            env: vec![],
+            path: "/hello/brian",
+            headers: vec![],
+        },
+        Target {
+            name: "(b) axum /hello/brian",
+            program: sibling("axum-hello"),
+            args: vec![],
+            env: vec![],
+            path: "/hello/brian",
+            headers: vec![],
+        },
+        Target {
+            name: "(c) demo hello:greet",
+            program: demo.clone(),
+            args: serve.clone(),
+            env: env.clone(),
+            path: "/hello/brian",
+            headers: vec![],
+        },
+        Target {
+            name: "(d) demo tasks:index",
+            program: demo.clone(),
+            args: serve.clone(),
+            env: env.clone(),
+            path: "/tasks/",
+            headers: vec![session_header.clone()],
+        },
+        Target {
+            name: "(e) axum+askama+diesel tasks",
+            program: sibling("axum-tasks"),
+            args: vec![],
+            env: vec![
+                ("DATABASE_PATH".into(), db.display().to_string()),
+                ("SECRET_KEY".into(), SECRET_KEY.into()),
+            ],
+            path: "/tasks/",
+            headers: vec![session_header],
+        },
+    ];
+
+    println!(
+        "manouche-bench: {} runs × {} s, wrk -t1 -c{} on core {:?}, servers on core {:?}, {} cores",
+        o.runs, o.seconds, o.connections, cpus.0, cpus.1, cores
+    );
+    let mut results: Vec<Vec<Figures>> = vec![Vec::new(); targets.len()];
+    for run in 1..=o.runs {
+        println!("\nrun {run}");
+        for (i, target) in targets.iter().enumerate() {
+            let f = measure(target, &o, cpus);
+            println!(
+                "  {:<30} {:>9.0} req/s  p99 {:>6.2} ms  {:>6.1} µs CPU/req  RSS {:>5.1} MiB  first answer {:>5.1} ms",
+                target.name, f.rps, f.p99_ms, f.cpu_us, f.rss_mib, f.first_ms
+            );
+            results[i].push(f);
+        }
+    }
+    let med = |i: usize, f: fn(&Figures) -> f64| median(results[i].iter().map(f).collect());
+    let hyper_cpu = med(0, |f| f.cpu_us);
+    println!("\nmedians of {} runs (CPU ratio to raw hyper)", o.runs);
+    println!(
+        "  {:<30} {:>9} {:>9} {:>12} {:>7} {:>9} {:>13}",
+        "server", "req/s", "p99 ms", "CPU µs/req", "ratio", "RSS MiB", "first ans. ms"
+    );
+    for (i, target) in targets.iter().enumerate() {
+        println!(
+            "  {:<30} {:>9.0} {:>9.2} {:>12.1} {:>7.2} {:>9.1} {:>13.1}",
+            target.name,
+            med(i, |f| f.rps),
+            med(i, |f| f.p99_ms),
+            med(i, |f| f.cpu_us),
+            med(i, |f| f.cpu_us) / hyper_cpu,
+            med(i, |f| f.rss_mib),
+            med(i, |f| f.first_ms),
+        );
+    }
+    let greet_ratio = med(2, |f| f.cpu_us) / hyper_cpu;
+    let tasks_ratio = med(3, |f| f.cpu_us) / med(4, |f| f.cpu_us);
+    let rss = med(2, |f| f.rss_mib).max(med(3, |f| f.rss_mib));
+    let first = med(2, |f| f.first_ms).max(med(3, |f| f.first_ms));
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!("\ntargets");
+    println!(
+        "  hello:greet CPU/req ≤ 1.15 × raw hyper:           {greet_ratio:.2} ×  {}",
+        verdict(greet_ratio <= 1.15)
+    );
+    println!(
+        "  tasks:index CPU/req ≤ axum+askama+diesel:        {tasks_ratio:.2} ×  {}",
+        verdict(tasks_ratio <= 1.0)
+    );
+    println!(
+        "  demo peak RSS at {} connections < 30 MiB:         {rss:.1} MiB  {}",
+        o.connections,
+        verdict(rss < 30.0)
+    );
+    println!(
+        "  demo first answer < 50 ms after start:           {first:.1} ms  {}",
+        verdict(first < 50.0)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

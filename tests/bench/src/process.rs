@@ -1,0 +1,119 @@
+//! A server under test: started pinned to one core, timed to its first answer, read for
+//! CPU time and peak RSS from /proc, stopped with SIGTERM.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running server process.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// Time from spawn to the first successful answer.
+    pub first_response: Duration,
+}
+
+impl Server {
+    /// Starts `program args` on `cpu` (when given) with `env`, and waits until `probe_path`
+    /// answers 200 on `port` (at most 20 s).
+    pub fn start(
+        program: &Path,
+        args: &[String],
+        env: &[(String, String)],
+        cpu: Option<usize>,
+        port: u16,
+        probe_path: &str,
+    ) -> std::io::Result<Server> {
+        let mut command = match cpu {
+            Some(cpu) => {
+                let mut c = Command::new("taskset");
+                c.arg("-c").arg(cpu.to_string()).arg(program);
+                c
+            }
+            None => Command::new(program),
+        };
+        command
+            .args(args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        let started = Instant::now();
+        let child = command.spawn()?;
+        let mut server = Server {
+            child,
+            first_response: Duration::ZERO,
+        };
+        while started.elapsed() < Duration::from_secs(20) {
+            if let Ok(reply) = crate::client::request(port, "GET", probe_path, &[], "")
+                && reply.status == 200
+            {
+                server.first_response = started.elapsed();
+                return Ok(server);
+            }
+            if let Some(status) = server.child.try_wait()? {
+                return Err(std::io::Error::other(format!(
+                    "{} exited with {status}",
+                    program.display()
+                )));
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        }
+        Err(std::io::Error::other(format!(
+            "{} did not answer {probe_path} within 20 s",
+            program.display()
+        )))
+    }
+
+    /// User + system CPU time the process has used so far (all its threads, live or ended).
+    pub fn cpu_time(&self) -> Duration {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
+        // Fields after the command name in parentheses; utime and stime are 14th and 15th.
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = [11, 12]
+            .iter()
+            .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+            .sum();
+        Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64)
+    }
+
+    /// Peak resident memory (VmHWM), in bytes.
+    pub fn peak_rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    /// SIGTERM, then SIGKILL if it has not stopped after 5 s.
+    pub fn stop(mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn clock_ticks() -> u64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(100)
+}
