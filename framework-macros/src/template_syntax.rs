@@ -186,6 +186,17 @@ pub fn rewrite(text: &str, template: &str) -> Result<(String, Vec<UrlTag>), Synt
         };
         let inner = &rest[start + 2..end];
         let line = line_of(text, offset + start);
+        if inner.contains('\n') {
+            // Django's lexer reads a tag split over lines as text; askama would read it as a
+            // tag. Neither guess is safe: say so.
+            let (open, close) = if is_tag { ("{%", "%}") } else { ("{{", "}}") };
+            return Err(SyntaxError {
+                line,
+                message: format!(
+                    "`{open} … {close}` runs over more than one line; put it on one line (Django would show a split tag as text)"
+                ),
+            });
+        }
         let (trim_l, trim_r) = (
             if inner.starts_with('-') { "-" } else { "" },
             if inner.ends_with('-') { "-" } else { "" },

@@ -20,6 +20,8 @@ pub enum ErrorKind {
     NotFound,
     /// 405: the view does not accept this method.
     MethodNotAllowed,
+    /// 408: the client did not send its whole body within REQUEST_BODY_TIMEOUT.
+    RequestTimeout,
     /// 413: the body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.
     PayloadTooLarge,
     /// 500: anything else — a bug, a database failure, a panic.
@@ -34,6 +36,7 @@ impl ErrorKind {
             ErrorKind::PermissionDenied => StatusCode::FORBIDDEN,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -62,6 +65,7 @@ impl Error {
             ErrorKind::PermissionDenied => "PermissionDenied",
             ErrorKind::NotFound => "Http404",
             ErrorKind::MethodNotAllowed => "MethodNotAllowed",
+            ErrorKind::RequestTimeout => "RequestTimeout",
             ErrorKind::PayloadTooLarge => "RequestDataTooBig",
             ErrorKind::Internal => "Error",
         };

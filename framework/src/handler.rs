@@ -72,7 +72,7 @@ impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
 async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: &ErrorHandlers) -> Response {
     let settings = settings_of(&req);
     let (head, body) = req.into_parts();
-    let body = match read_body(&head.headers, body, settings.data_upload_max_memory_size).await {
+    let body = match read_body(&head.headers, body, &settings).await {
         Ok(b) => b,
         Err(e) => {
             let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
@@ -133,9 +133,37 @@ fn finish_response<U: UrlConf>(
     page_response
 }
 
-/// Reads the whole body, refusing one over `limit` bytes with a 413 before reading it when
-/// Content-Length announces it, or as soon as it grows past the limit otherwise.
+/// Reads the whole body within REQUEST_BODY_TIMEOUT (408 after it: a client that sends a
+/// byte now and then cannot hold the request open), refusing one over
+/// DATA_UPLOAD_MAX_MEMORY_SIZE with a 413 before reading it when Content-Length announces
+/// it, or as soon as it grows past the limit otherwise.
 pub(crate) async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    settings: &Settings,
+) -> Result<Bytes, Error> {
+    if body.as_bytes().is_some() {
+        // Already in memory (the test client, or a body read by the CSRF check).
+        return read_body_within(headers, body, settings.data_upload_max_memory_size).await;
+    }
+    let deadline = std::time::Duration::from_secs(settings.request_body_timeout.max(1));
+    tokio::time::timeout(
+        deadline,
+        read_body_within(headers, body, settings.data_upload_max_memory_size),
+    )
+    .await
+    .unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::RequestTimeout,
+            format!(
+                "The request body was not received within settings.REQUEST_BODY_TIMEOUT ({} s).",
+                deadline.as_secs()
+            ),
+        ))
+    })
+}
+
+async fn read_body_within(
     headers: &HeaderMap,
     body: Body,
     limit: Option<u64>,

@@ -89,6 +89,8 @@ pub struct Settings {
     pub database_url: String,
     /// Seconds a client may take to send its request headers before it is cut off.
     pub request_header_timeout: u64,
+    /// Seconds a client may take to send its whole request body (408 beyond it).
+    pub request_body_timeout: u64,
     /// Largest total size of the request line and headers, in bytes (431 beyond it).
     pub max_header_size: usize,
     /// Seconds in-flight requests get to finish on shutdown.
@@ -143,6 +145,7 @@ impl Default for Settings {
             auto_migrate: false,
             database_url: "sqlite://db.sqlite3".into(),
             request_header_timeout: 10,
+            request_body_timeout: 30,
             max_header_size: 64 * 1024,
             shutdown_timeout: 30,
             time_zone: "UTC".into(),
@@ -272,6 +275,7 @@ impl Settings {
             "SECURE_HSTS_INCLUDE_SUBDOMAINS" => secure_hsts_include_subdomains,
             "SECURE_HSTS_PRELOAD" => secure_hsts_preload, "STATIC_URL" => static_url,
             "DATABASE_URL" => database_url, "REQUEST_HEADER_TIMEOUT" => request_header_timeout,
+            "REQUEST_BODY_TIMEOUT" => request_body_timeout,
             "MAX_HEADER_SIZE" => max_header_size, "SHUTDOWN_TIMEOUT" => shutdown_timeout,
             "TIME_ZONE" => time_zone, "LANGUAGE_CODE" => language_code,
             "CSRF_COOKIE_NAME" => csrf_cookie_name, "CSRF_COOKIE_AGE" => csrf_cookie_age,

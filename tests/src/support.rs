@@ -217,3 +217,43 @@ pub fn csrf_token(html: &str) -> &str {
     let start = html.find(marker).expect("a {% csrf_token %} input") + marker.len();
     &html[start..start + 64]
 }
+
+/// A reproducible source of noise for the random-input tests (xorshift64; seed it non-zero).
+#[derive(Debug, Clone)]
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+
+    /// Up to `max` random bytes.
+    pub fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let len = self.below(max + 1);
+        (0..len).map(|_| self.next_u64() as u8).collect()
+    }
+
+    /// Up to `max` bytes taken from `alphabet`.
+    pub fn bytes_from(&mut self, alphabet: &[u8], max: usize) -> Vec<u8> {
+        let len = self.below(max + 1);
+        (0..len)
+            .map(|_| alphabet[self.below(alphabet.len())])
+            .collect()
+    }
+
+    /// Text from `alphabet`, up to `max` characters.
+    pub fn text(&mut self, alphabet: &str, max: usize) -> String {
+        let chars: Vec<char> = alphabet.chars().collect();
+        let len = self.below(max + 1);
+        (0..len).map(|_| chars[self.below(chars.len())]).collect()
+    }
+}

@@ -277,6 +277,28 @@ fn redirects_refuse_control_characters() {
     assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert!(r.headers().get("location").is_none());
     assert!(r.headers().get("set-cookie").is_none());
+    // Django's DisallowedRedirect for schemes other than http, https and ftp.
+    for unsafe_url in [
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+    ] {
+        let r = manouche::redirect(unsafe_url);
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{unsafe_url}");
+        assert!(r.headers().get("location").is_none());
+    }
+    for fine in [
+        "https://example.com/",
+        "ftp://example.com/f",
+        "/a:b",
+        "next?x=javascript:1",
+    ] {
+        assert_eq!(
+            manouche::redirect(fine).status(),
+            StatusCode::FOUND,
+            "{fine}"
+        );
+    }
     let ok = manouche::permanent_redirect("/tasks/?q=1");
     assert_eq!(ok.status(), StatusCode::MOVED_PERMANENTLY);
     assert_eq!(ok.headers().get("location").unwrap(), "/tasks/?q=1");

@@ -4,33 +4,7 @@
 
 use manouche::http::{HeaderMap, HeaderValue, Method};
 use manouche::test::Client;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn bytes(&mut self, max: usize) -> Vec<u8> {
-        let len = self.below(max + 1);
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-
-    /// Text from `alphabet`, up to `max` characters.
-    fn text(&mut self, alphabet: &str, max: usize) -> String {
-        let chars: Vec<char> = alphabet.chars().collect();
-        let len = self.below(max + 1);
-        (0..len).map(|_| chars[self.below(chars.len())]).collect()
-    }
-}
+use manouche_tests::support::Rng;
 
 /// Random bytes written as a valid URI path: some characters as they are, the rest %XX.
 fn random_path(rng: &mut Rng) -> String {
@@ -192,5 +166,81 @@ fn signed_values_and_tokens_from_clients_never_panic() {
         let _ = manouche::http::QueryDict::parse(text.as_bytes());
         let _: Vec<_> = manouche::http::parse_cookies(&text).collect();
         let _ = manouche::middleware::hosts::split_domain_port(&text);
+    }
+}
+
+/// The template rewriting step (Django syntax → askama), the same file the derive compiles.
+#[path = "../../framework-macros/src/template_syntax.rs"]
+#[allow(dead_code)]
+mod template_syntax;
+
+#[test]
+fn random_templates_are_rewritten_line_for_line_or_refused_with_a_line() {
+    const PIECES: &[&str] = &[
+        "{%",
+        "%}",
+        "{{",
+        "}}",
+        "{#",
+        "#}",
+        " ",
+        "\n",
+        "\"",
+        "'",
+        "url",
+        "\"app:name\"",
+        "as",
+        "block",
+        "endblock",
+        "extends",
+        "for",
+        "in",
+        "empty",
+        "endfor",
+        "if",
+        "elif",
+        "else",
+        "endif",
+        "csrf_token",
+        "static",
+        "comment",
+        "endcomment",
+        "block.super",
+        "forloop.counter",
+        "|",
+        ":",
+        "and",
+        "or",
+        "not",
+        "x",
+        "é",
+        "%",
+        "{",
+        "}",
+        "<p>",
+        "\\",
+        "\t",
+    ];
+    let mut rng = Rng(0x5EED_7E3A_1A7E_0001);
+    for _ in 0..20_000 {
+        let n = rng.below(30);
+        let text: String = (0..n).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+        let lines = text.matches('\n').count() + 1;
+        match template_syntax::rewrite(&text, "random.html") {
+            Ok((out, tags)) => {
+                assert_eq!(
+                    out.matches('\n').count() + 1,
+                    lines,
+                    "not line for line: {text:?} → {out:?}"
+                );
+                assert!(tags.iter().all(|t| (1..=lines).contains(&t.line)));
+            }
+            Err(e) => assert!(
+                (1..=lines).contains(&e.line) && !e.message.is_empty(),
+                "{text:?}: line {} of {lines}: {}",
+                e.line,
+                e.message
+            ),
+        }
     }
 }

@@ -1,5 +1,7 @@
 //! Reading the `Cookie` header as Django's `parse_cookie` does: lenient, never failing.
 
+use http::HeaderValue;
+
 /// Splits a `Cookie` header into `(name, value)` pairs; the last value of a name wins when
 /// the caller collects them into a map, as in Django. Malformed parts are skipped.
 pub fn parse_cookies(header: &str) -> impl Iterator<Item = (&str, &str)> {
@@ -85,5 +87,74 @@ impl SetCookie<'_> {
             out.push_str("; Secure");
         }
         out
+    }
+
+    /// The header value, refused when a part holds a control character or a `;` that would
+    /// end it early: CR/LF could inject headers (Django's `BadHeaderError`), a `;` attributes.
+    pub fn to_header_value(&self) -> Result<HeaderValue, crate::Error> {
+        let parts = [
+            ("name", self.name),
+            ("value", self.value),
+            ("domain", self.domain.unwrap_or("")),
+            ("path", self.path),
+            ("samesite", self.same_site),
+        ];
+        for (what, text) in parts {
+            if text.chars().any(|c| c.is_control() || c == ';') {
+                return Err(crate::Error::new(
+                    crate::ErrorKind::Internal,
+                    format!("Cookie {what} can't contain control characters or ';' (got {text:?})"),
+                ));
+            }
+        }
+        HeaderValue::from_str(&self.to_header()).map_err(|e| {
+            crate::Error::new(crate::ErrorKind::Internal, format!("bad Set-Cookie: {e}"))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SetCookie;
+
+    #[test]
+    fn control_characters_and_semicolons_are_refused_in_every_part() {
+        let ok = SetCookie {
+            name: "flavour",
+            value: "oatmeal",
+            path: "/",
+            same_site: "Lax",
+            ..Default::default()
+        };
+        assert_eq!(
+            ok.to_header_value().unwrap(),
+            "flavour=oatmeal; Path=/; SameSite=Lax"
+        );
+        let injected = [
+            SetCookie {
+                value: "x\r\nSet-Cookie: admin=1",
+                ..ok.clone()
+            },
+            SetCookie {
+                value: "x; Domain=evil.example",
+                ..ok.clone()
+            },
+            SetCookie {
+                name: "a\nb",
+                ..ok.clone()
+            },
+            SetCookie {
+                path: "/\r\nX: y",
+                ..ok.clone()
+            },
+            SetCookie {
+                domain: Some("example.com\n"),
+                ..ok.clone()
+            },
+        ];
+        for cookie in injected {
+            let err = cookie.to_header_value().unwrap_err();
+            assert!(err.message().contains("can't contain"), "{err:?}");
+        }
     }
 }

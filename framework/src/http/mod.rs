@@ -4,6 +4,7 @@ mod body;
 mod cookies;
 mod request;
 mod response;
+mod safe_url;
 
 pub use body::{Body, BoxError};
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
@@ -12,3 +13,4 @@ pub use request::{QueryDict, Request};
 pub use response::{
     ErrorResponse, Html, IntoResponse, Json, Response, permanent_redirect, redirect,
 };
+pub use safe_url::url_has_allowed_host_and_scheme;

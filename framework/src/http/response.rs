@@ -109,7 +109,35 @@ impl IntoResponse for Error {
     }
 }
 
+/// Django's `HttpResponseRedirectBase.allowed_schemes`.
+const REDIRECT_SCHEMES: [&str; 3] = ["http", "https", "ftp"];
+
+/// The scheme of a URL, as `urlsplit` finds it (letters, digits, `+-.` before a `:`).
+fn scheme_of(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let valid = scheme.bytes().next()?.is_ascii_alphabetic()
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    valid.then_some(scheme)
+}
+
 fn redirect_with(status: StatusCode, to: &str) -> Response {
+    // Django's DisallowedRedirect: `javascript:` and the like are refused (400).
+    if let Some(scheme) = scheme_of(to.trim_start_matches(|c: char| c <= ' '))
+        && !REDIRECT_SCHEMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(scheme))
+    {
+        return Error::new(
+            ErrorKind::BadRequest,
+            format!(
+                "Unsafe redirect to URL with protocol '{}'",
+                scheme.to_ascii_lowercase()
+            ),
+        )
+        .into_response();
+    }
     match HeaderValue::from_str(to) {
         Ok(location) if !to.contains(['\r', '\n']) => {
             let mut r = Response::new(Body::empty());

@@ -193,7 +193,7 @@ fn set_cookie(response: &mut Response, secret: &str, settings: &Settings) {
         http_only: settings.csrf_cookie_httponly,
         same_site: &settings.csrf_cookie_samesite,
     };
-    if let Ok(v) = HeaderValue::from_str(&cookie.to_header()) {
+    if let Ok(v) = cookie.to_header_value() {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     patch_vary(response, "Cookie");
@@ -346,7 +346,7 @@ async fn check(
             ct.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded"
         });
     let (body, form_token) = if is_form {
-        match read_body(&head.headers, body, settings.data_upload_max_memory_size).await {
+        match read_body(&head.headers, body, settings).await {
             Ok(bytes) => {
                 let token = QueryDict::parse(&bytes)
                     .get(csrf::FORM_FIELD)

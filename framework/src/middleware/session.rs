@@ -99,7 +99,7 @@ fn cookie_header(settings: &Settings, value: &str, max_age: Option<u64>) -> Opti
         http_only: settings.session_cookie_httponly,
         same_site: &settings.session_cookie_samesite,
     };
-    HeaderValue::from_str(&cookie.to_header()).ok()
+    cookie.to_header_value().ok()
 }
 
 /// Django's `delete_cookie`: empty, expired, no HttpOnly (Secure only for SameSite=None).
@@ -116,7 +116,7 @@ fn deletion_header(settings: &Settings) -> Option<HeaderValue> {
         http_only: false,
         same_site: &settings.session_cookie_samesite,
     };
-    HeaderValue::from_str(&cookie.to_header()).ok()
+    cookie.to_header_value().ok()
 }
 
 impl Middleware for SessionLayer {

@@ -2,6 +2,8 @@
 //! size and header time (slowloris), one access-log line per request as runserver prints
 //! it, and graceful shutdown on SIGINT/SIGTERM.
 
+mod idle;
+
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -20,6 +22,7 @@ use crate::http::{Body, Response};
 use crate::project::ProjectService;
 use crate::settings::Settings;
 use crate::timezone::civil;
+use idle::{IdleTimeout, InFlight};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -168,10 +171,18 @@ pub async fn serve(
         let service = service.clone();
         let settings = settings.clone();
         let log = config.access_log;
+        let in_flight = InFlight::default();
+        let io = IdleTimeout::new(stream, in_flight.clone(), config.header_timeout);
         let hyper_service = hyper::service::service_fn(move |req| {
-            handle(service.clone(), settings.clone(), req, log)
+            let guard = in_flight.start();
+            let response = handle(service.clone(), settings.clone(), req, log);
+            async move {
+                let response = response.await;
+                drop(guard);
+                response
+            }
         });
-        let conn = builder.serve_connection(TokioIo::new(stream), hyper_service);
+        let conn = builder.serve_connection(TokioIo::new(io), hyper_service);
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {
             let _ = conn.await;
