@@ -72,7 +72,13 @@ impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
 async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: &ErrorHandlers) -> Response {
     let settings = settings_of(&req);
     let (head, body) = req.into_parts();
-    let body = match read_body(&head.headers, body, &settings).await {
+    // No body (most GETs): nothing to read, and no read future inside this one.
+    let body = if http_body::Body::is_end_stream(&body) {
+        Ok(Bytes::new())
+    } else {
+        Box::pin(read_body(&head.headers, body, &settings)).await
+    };
+    let body = match body {
         Ok(b) => b,
         Err(e) => {
             let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
@@ -83,9 +89,13 @@ async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: &ErrorHandlers) 
     if request.settings().debug
         && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
     {
-        let served =
-            crate::staticfiles::serve(request.settings(), request.method(), request.headers(), rel)
-                .await;
+        let served = Box::pin(crate::staticfiles::serve(
+            request.settings(),
+            request.method(),
+            request.headers(),
+            rel,
+        ))
+        .await;
         let response = served.unwrap_or_else(IntoResponse::into_response);
         return finish_response::<U>(response, &request, handlers);
     }

@@ -163,12 +163,22 @@ impl<U: UrlConf> Project<U> {
     /// common (APPEND_SLASH) → CSRF → the project's layers → the views.
     pub fn service(&self) -> ProjectService {
         crate::urls::set_root_urlconf::<U>();
-        let mut inner: ProjectService =
-            BoxCloneSyncService::new(crate::handler::ViewService::<U>::new(self.handlers));
+        let views = crate::handler::ViewService::<U>::new(self.handlers);
+        if self.layers.is_empty() {
+            // No user layer: the views sit right inside the built-in middleware, with no
+            // boxed service to clone per request.
+            return BoxCloneSyncService::new(self.builtin(views));
+        }
+        let mut inner: ProjectService = BoxCloneSyncService::new(views);
         for layer in self.layers.iter().rev() {
             inner = layer(inner);
         }
-        let stack = crate::middleware::Builtin {
+        BoxCloneSyncService::new(self.builtin(inner))
+    }
+
+    /// Django's built-in middleware around `inner`.
+    fn builtin<S>(&self, inner: S) -> crate::middleware::Builtin<S> {
+        crate::middleware::Builtin {
             session: match &self.session_store {
                 Some(store) => SessionLayer::with_store(store.clone()),
                 None => SessionLayer::new(),
@@ -176,8 +186,7 @@ impl<U: UrlConf> Project<U> {
             common: CommonLayer::new(resolves::<U>),
             csrf: CsrfLayer::new(csrf_exempt::<U>).failure_page(self.handlers.csrf_failure),
             inner,
-        };
-        BoxCloneSyncService::new(stack)
+        }
     }
 
     /// Runs the command named on the command line, as Django's `manage.py` does.

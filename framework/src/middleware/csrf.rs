@@ -269,8 +269,9 @@ impl Middleware for CsrfLayer {
             let use_session = settings.csrf_use_sessions;
             let sent = if use_session {
                 match &session {
-                    Some(handle) => Session::new(Some(handle))
-                        .get::<String>(SESSION_KEY)
+                    // Boxed, as the rare paths below: kept inline they would make every
+                    // request's future larger (and copied) for work most never do.
+                    Some(handle) => Box::pin(Session::new(Some(handle)).get::<String>(SESSION_KEY))
                         .await
                         .unwrap_or(None),
                     None => None,
@@ -291,7 +292,7 @@ impl Middleware for CsrfLayer {
             let state = Arc::new(Mutex::new(state));
             req.extensions_mut().insert(state.clone());
             if enforce {
-                match check(req, &settings, sent.as_deref(), failure).await {
+                match Box::pin(check(req, &settings, sent.as_deref(), failure)).await {
                     Ok(checked) => req = checked,
                     Err(response) => return *response,
                 }
@@ -306,7 +307,8 @@ impl Middleware for CsrfLayer {
                 if use_session {
                     if let Some(handle) = &session {
                         // The session layer, outside this one, saves it with the response.
-                        let _ = Session::new(Some(handle)).insert(SESSION_KEY, secret).await;
+                        let _ =
+                            Box::pin(Session::new(Some(handle)).insert(SESSION_KEY, secret)).await;
                     }
                 } else {
                     set_cookie(&mut response, &secret, &settings);

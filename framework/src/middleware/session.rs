@@ -176,7 +176,10 @@ impl Middleware for SessionLayer {
             }
             let (age, at_browser_close) = handle.expiry(&state);
             let (key, data) = (state.key.clone(), state.data.clone());
-            let saved = run(&handle.store, move |s| s.save(key.as_deref(), &data, age)).await;
+            let saved = Box::pin(run(&handle.store, move |s| {
+                s.save(key.as_deref(), &data, age)
+            }))
+            .await;
             match saved {
                 Ok(key) => {
                     state.key = Some(key.clone());
