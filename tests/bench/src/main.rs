@@ -20,6 +20,8 @@ struct Options {
     runs: usize,
     seconds: u32,
     connections: u32,
+    /// A virtualenv with Django and gunicorn: adds Django's peers.
+    django_env: Option<PathBuf>,
 }
 
 fn options() -> Options {
@@ -27,16 +29,24 @@ fn options() -> Options {
         runs: 3,
         seconds: 5,
         connections: 64,
+        django_env: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
+        if pair[0] == "--django" && pair.len() == 2 {
+            let venv = std::fs::canonicalize(&pair[1]).unwrap_or_else(|e| fail(&pair[1], e));
+            o.django_env = Some(venv);
+            continue;
+        }
         let value = pair.get(1).and_then(|v| v.parse::<u32>().ok());
         match (pair[0].as_str(), value) {
             ("--runs", Some(v)) if v > 0 => o.runs = v as usize,
             ("--seconds", Some(v)) if v > 0 => o.seconds = v,
             ("--connections", Some(v)) if v > 0 => o.connections = v,
             _ => {
-                eprintln!("usage: manouche-bench [--runs N] [--seconds S] [--connections C]");
+                eprintln!(
+                    "usage: manouche-bench [--runs N] [--seconds S] [--connections C] [--django VENV]"
+                );
                 std::process::exit(2);
             }
         }
@@ -45,9 +55,11 @@ fn options() -> Options {
 }
 
 /// One server and the request it is loaded with.
+#[derive(Clone)]
 struct Target {
     name: &'static str,
     program: PathBuf,
+    /// Arguments; `{port}` is replaced by the port it listens on.
     args: Vec<String>,
     env: Vec<(String, String)>,
     path: &'static str,
@@ -99,10 +111,20 @@ fn demo_env(db: &Path) -> Vec<(String, String)> {
 
 /// Adds the tasks through the demo's form (CSRF token and all) and returns the Cookie header
 /// that carries the session.
-fn make_session(demo: &Path, env: &[(String, String)]) -> std::io::Result<String> {
+/// Starts `target`'s program on a free port (pinned to `cpu`), once it answers its path.
+fn start(target: &Target, cpu: Option<usize>) -> std::io::Result<(Server, u16)> {
     let port = free_port();
-    let args = vec!["serve".to_string(), format!("127.0.0.1:{port}")];
-    let server = Server::start(demo, &args, env, None, port, "/tasks/")?;
+    let args: Vec<String> = target
+        .args
+        .iter()
+        .map(|a| a.replace("{port}", &port.to_string()))
+        .collect();
+    let server = Server::start(&target.program, &args, &target.env, cpu, port, target.path)?;
+    Ok((server, port))
+}
+
+fn make_session(site: &Target) -> std::io::Result<String> {
+    let (server, port) = start(site, None)?;
     let form = client::request(port, "GET", "/tasks/add", &[], "")?;
     let mut cookies = form.cookies();
     let token = form
@@ -166,22 +188,7 @@ fn check(target: &Target, port: u16) -> std::io::Result<()> {
 }
 
 fn measure(target: &Target, o: &Options, cpus: (Option<usize>, Option<usize>)) -> Figures {
-    let port = free_port();
-    let mut args = target.args.clone();
-    if target.program.ends_with("demo") {
-        args.push(format!("127.0.0.1:{port}"));
-    } else {
-        args.insert(0, port.to_string());
-    }
-    let server = Server::start(
-        &target.program,
-        &args,
-        &target.env,
-        cpus.1,
-        port,
-        target.path,
-    )
-    .unwrap_or_else(|e| fail(target.name, e));
+    let (server, port) = start(target, cpus.1).unwrap_or_else(|e| fail(target.name, e));
     let first_ms = server.first_response.as_secs_f64() * 1e3;
     check(target, port).unwrap_or_else(|e| fail(target.name, e));
     let url = format!("http://127.0.0.1:{port}{}", target.path);
@@ -207,6 +214,60 @@ fn measure(target: &Target, o: &Options, cpus: (Option<usize>, Option<usize>)) -
         rss_mib: rss as f64 / (1024.0 * 1024.0),
         first_ms,
     }
+}
+
+/// Django 5.2 under gunicorn (one sync worker) on the same two pages: its session table
+/// migrated, then ten tasks added through its own form.
+fn django_targets(venv: &Path, dir: &Path) -> Vec<Target> {
+    let site = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("django");
+    let env = vec![
+        ("SECRET_KEY".to_string(), SECRET_KEY.to_string()),
+        (
+            "DJANGO_DB".to_string(),
+            dir.join("django.sqlite3").display().to_string(),
+        ),
+    ];
+    let migrated = std::process::Command::new(venv.join("bin/python"))
+        .arg(site.join("benchsite.py"))
+        .arg("migrate")
+        .current_dir(&site)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output();
+    match migrated {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => fail("django migrate", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => fail("django migrate", e),
+    }
+    let site_dir = site.display().to_string();
+    let gunicorn = |name, path| Target {
+        name,
+        program: venv.join("bin/gunicorn"),
+        args: [
+            "--workers",
+            "1",
+            "--bind",
+            "127.0.0.1:{port}",
+            "--chdir",
+            &site_dir,
+            "--log-level",
+            "warning",
+            "benchsite:application",
+        ]
+        .map(String::from)
+        .to_vec(),
+        env: env.clone(),
+        path,
+        headers: vec![],
+    };
+    let tasks = gunicorn("(g) Django+gunicorn tasks", "/tasks/");
+    let cookie = make_session(&tasks).unwrap_or_else(|e| fail("django session set-up", e));
+    vec![
+        gunicorn("(f) Django+gunicorn greet", "/hello/brian"),
+        Target {
+            headers: vec![format!("Cookie: {cookie}")],
+            ..tasks
+        },
+    ]
 }
 
 fn fail(name: &str, e: impl std::fmt::Display) -> ! {
@@ -249,15 +310,23 @@ fn main() {
     let db = dir.join("db.sqlite3");
     let demo = sibling("demo");
     let env = demo_env(&db);
-    let cookie = make_session(&demo, &env).unwrap_or_else(|e| fail("session set-up", e));
+    let serve = vec!["serve".to_string(), "127.0.0.1:{port}".to_string()];
+    let demo_tasks = Target {
+        name: "(d) demo tasks:index",
+        program: demo.clone(),
+        args: serve.clone(),
+        env: env.clone(),
+        path: "/tasks/",
+        headers: vec![],
+    };
+    let cookie = make_session(&demo_tasks).unwrap_or_else(|e| fail("session set-up", e));
     let session_header = format!("Cookie: {cookie}");
 
-    let serve = vec!["serve".to_string()];
-    let targets = [
+    let mut targets = vec![
         Target {
             name: "(a) raw hyper /hello/brian",
             program: sibling("hyper-hello"),
-            args: vec![],
+            args: vec!["{port}".into()],
             env: vec![],
             path: "/hello/brian",
             headers: vec![],
@@ -265,7 +334,7 @@ fn main() {
         Target {
             name: "(a2) raw hyper, greet's HTML",
             program: sibling("hyper-hello"),
-            args: vec!["page".into()],
+            args: vec!["{port}".into(), "page".into()],
             env: vec![],
             path: "/hello/brian",
             headers: vec![],
@@ -273,7 +342,7 @@ fn main() {
         Target {
             name: "(b) axum /hello/brian",
             program: sibling("axum-hello"),
-            args: vec![],
+            args: vec!["{port}".into()],
             env: vec![],
             path: "/hello/brian",
             headers: vec![],
@@ -287,17 +356,13 @@ fn main() {
             headers: vec![],
         },
         Target {
-            name: "(d) demo tasks:index",
-            program: demo.clone(),
-            args: serve.clone(),
-            env: env.clone(),
-            path: "/tasks/",
             headers: vec![session_header.clone()],
+            ..demo_tasks
         },
         Target {
             name: "(e) axum+askama+diesel tasks",
             program: sibling("axum-tasks"),
-            args: vec![],
+            args: vec!["{port}".into()],
             env: vec![
                 ("DATABASE_PATH".into(), db.display().to_string()),
                 ("SECRET_KEY".into(), SECRET_KEY.into()),
@@ -306,6 +371,9 @@ fn main() {
             headers: vec![session_header],
         },
     ];
+    if let Some(venv) = &o.django_env {
+        targets.extend(django_targets(venv, &dir));
+    }
 
     println!(
         "manouche-bench: {} runs × {} s, wrk -t1 -c{} on core {:?}, servers on core {:?}, {} cores",

@@ -65,29 +65,39 @@ impl Server {
         )))
     }
 
-    /// User + system CPU time the process has used so far (all its threads, live or ended).
+    /// User + system CPU time used so far by the process and its children (gunicorn's
+    /// worker), all threads, live or ended.
     pub fn cpu_time(&self) -> Duration {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap_or_default();
-        // Fields after the command name in parentheses; utime and stime are 14th and 15th.
-        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks: u64 = [11, 12]
+        let ticks: u64 = tree(self.child.id())
             .iter()
-            .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+            .map(|pid| {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                // Fields after the command name in parentheses; utime and stime are 14th and 15th.
+                let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                [11, 12]
+                    .iter()
+                    .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
+                    .sum::<u64>()
+            })
             .sum();
         Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64)
     }
 
-    /// Peak resident memory (VmHWM), in bytes.
+    /// Peak resident memory (VmHWM) of the process and its children, in bytes.
     pub fn peak_rss(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kb| kb * 1024)
+        tree(self.child.id())
+            .iter()
+            .map(|pid| {
+                let status =
+                    std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                    .map_or(0, |kb| kb * 1024)
+            })
+            .sum()
     }
 
     /// SIGTERM, then SIGKILL if it has not stopped after 5 s.
@@ -106,6 +116,26 @@ impl Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `pid` and its descendants.
+fn tree(pid: u32) -> Vec<u32> {
+    let mut all = vec![pid];
+    let mut i = 0;
+    while i < all.len() {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", all[i]));
+        for task in tasks.into_iter().flatten().flatten() {
+            let children =
+                std::fs::read_to_string(task.path().join("children")).unwrap_or_default();
+            all.extend(
+                children
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok()),
+            );
+        }
+        i += 1;
+    }
+    all
 }
 
 fn clock_ticks() -> u64 {
