@@ -247,7 +247,7 @@ pub fn rewrite(text: &str, template: &str) -> Result<(String, Vec<UrlTag>), Synt
                             w[3]
                         )));
                     } else {
-                        out.push_str(&format!("{{{{ manouche::__private::static_url({arg}) }}}}"));
+                        out.push_str(&format!("{{{{ manouche::__private::StaticUrl({arg}) }}}}"));
                     }
                     after_tag = end + 2;
                 }

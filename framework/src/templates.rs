@@ -26,7 +26,7 @@ pub struct Context {
     settings: Arc<Settings>,
     csrf: Option<Arc<Mutex<crate::csrf::State>>>,
     path: Arc<str>,
-    full_path: String,
+    full_path: Option<http::uri::PathAndQuery>,
     method: http::Method,
 }
 
@@ -50,7 +50,8 @@ impl Context {
                 .get::<Arc<Mutex<crate::csrf::State>>>()
                 .cloned(),
             path: request.shared_path(),
-            full_path: request.full_path().to_owned(),
+            // Shares the request's bytes: no copy.
+            full_path: request.path_and_query().cloned(),
             method: request.method().clone(),
         }
     }
@@ -118,23 +119,32 @@ pub fn csrf_input() -> String {
 
 /// `{% static "path" %}`: STATIC_URL joined with the path, percent-encoded.
 pub fn static_url(path: &str) -> String {
-    current(|c| match c {
-        Some(c) => static_url_with(&c.settings.static_url, path),
-        None => static_url_with(&Settings::default().static_url, path),
-    })
+    StaticUrl(path).to_string()
 }
 
-fn static_url_with(prefix: &str, path: &str) -> String {
-    let mut url = String::with_capacity(prefix.len() + path.len() + 2);
+/// `{% static "path" %}` written straight into the page (no string made for it).
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct StaticUrl<'a>(pub &'a str);
+
+impl fmt::Display for StaticUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        current(|c| match c {
+            Some(c) => write_static_url(f, &c.settings.static_url, self.0),
+            None => write_static_url(f, &Settings::default().static_url, self.0),
+        })
+    }
+}
+
+fn write_static_url(f: &mut fmt::Formatter<'_>, prefix: &str, path: &str) -> fmt::Result {
     if !prefix.starts_with('/') && !prefix.contains("://") {
-        url.push('/');
+        f.write_str("/")?;
     }
-    url.push_str(prefix);
-    if !url.ends_with('/') {
-        url.push('/');
+    f.write_str(prefix)?;
+    if !prefix.ends_with('/') {
+        f.write_str("/")?;
     }
-    url.push_str(&crate::urls::quote(path.trim_start_matches('/')));
-    url
+    f.write_str(&crate::urls::quote(path.trim_start_matches('/')))
 }
 
 /// What `{% url … as var %}` keeps: the URL, or "" when the values do not fit (Django
@@ -163,7 +173,8 @@ pub fn request_path() -> String {
 
 /// `{{ request.get_full_path }}`: the path with its query string, as sent.
 pub fn request_full_path() -> String {
-    current(|c| c.map(|c| c.full_path.clone())).unwrap_or_default()
+    current(|c| c.map(|c| c.full_path.as_ref().map_or("/", |p| p.as_str()).to_owned()))
+        .unwrap_or_default()
 }
 
 /// `{{ request.method }}`.
@@ -178,27 +189,62 @@ pub fn request_method() -> String {
 pub struct Esc<'a, T: ?Sized>(pub &'a T);
 
 #[doc(hidden)]
-pub trait ViaSafe {
-    fn manouche_escape(&self) -> askama::filters::Safe<String>;
+pub trait ViaSafe<'a, T: ?Sized> {
+    fn manouche_escape(&self) -> askama::filters::Safe<&'a T>;
 }
 
-impl<T: askama::filters::HtmlSafe + ?Sized> ViaSafe for Esc<'_, T> {
-    fn manouche_escape(&self) -> askama::filters::Safe<String> {
-        askama::filters::Safe(self.0.to_string())
+impl<'a, T: askama::filters::HtmlSafe + ?Sized> ViaSafe<'a, T> for &Esc<'a, T> {
+    fn manouche_escape(&self) -> askama::filters::Safe<&'a T> {
+        askama::filters::Safe(self.0)
     }
 }
 
 #[doc(hidden)]
-pub trait ViaDisplay {
-    fn manouche_escape(&self) -> askama::filters::Safe<String>;
+pub trait ViaDisplay<'a, T: ?Sized> {
+    fn manouche_escape(&self) -> askama::filters::Safe<Escaped<'a, T>>;
 }
 
-impl<T: fmt::Display + ?Sized> ViaDisplay for &Esc<'_, T> {
-    fn manouche_escape(&self) -> askama::filters::Safe<String> {
-        let mut out = String::new();
-        let _ =
-            askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut out, &self.0.to_string());
-        askama::filters::Safe(out)
+impl<'a, T: fmt::Display + ?Sized> ViaDisplay<'a, T> for Esc<'a, T> {
+    fn manouche_escape(&self) -> askama::filters::Safe<Escaped<'a, T>> {
+        askama::filters::Safe(Escaped(self.0))
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaStr<'a> {
+    fn manouche_escape(&self) -> askama::filters::Safe<EscapedStr<'a>>;
+}
+
+impl<'a, T: AsRef<str> + ?Sized> ViaStr<'a> for &&Esc<'a, T> {
+    fn manouche_escape(&self) -> askama::filters::Safe<EscapedStr<'a>> {
+        askama::filters::Safe(EscapedStr(self.0.as_ref()))
+    }
+}
+
+/// Text shown escaped Django's way, written straight into the page.
+#[doc(hidden)]
+pub struct EscapedStr<'a>(&'a str);
+
+impl fmt::Display for EscapedStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        askama::filters::Escaper::write_escaped_str(&DjangoHtml, f, self.0)
+    }
+}
+
+/// A value shown escaped Django's way, written straight into the page: no string is made
+/// for it first.
+#[doc(hidden)]
+pub struct Escaped<'a, T: ?Sized>(&'a T);
+
+impl<T: fmt::Display + ?Sized> fmt::Display for Escaped<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
+        impl fmt::Write for Escaping<'_, '_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut *self.0, s)
+            }
+        }
+        fmt::Write::write_fmt(&mut Escaping(f), format_args!("{}", self.0))
     }
 }
 
@@ -208,7 +254,9 @@ impl<T: fmt::Display + ?Sized> ViaDisplay for &Esc<'_, T> {
 macro_rules! __escape {
     ($value:ident) => {{
         #[allow(unused_imports)]
-        use $crate::templates::{ViaDisplay as _, ViaSafe as _};
-        (&$crate::templates::Esc(&$value)).manouche_escape()
+        use $crate::templates::{ViaDisplay as _, ViaSafe as _, ViaStr as _};
+        // Method lookup tries `&Esc` (HTML-safe types), then `&&Esc` (text, escaped as it
+        // is written), then `Esc` (anything Display).
+        (&&$crate::templates::Esc(&$value)).manouche_escape()
     }};
 }

@@ -53,6 +53,40 @@ fn an_idle_connection_is_closed_after_the_header_timeout() {
 }
 
 #[test]
+fn a_busy_keep_alive_connection_outlives_the_header_timeout() {
+    let server = Server::start(SITE, &[("MANOUCHE_REQUEST_HEADER_TIMEOUT", "1")]);
+    let mut conn = connect(server.addr);
+    conn.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    let started = Instant::now();
+    let mut answered = 0;
+    // Each request comes well within the timeout of the previous answer; together they
+    // last longer than it.
+    while started.elapsed() < Duration::from_millis(2500) {
+        let request = format!("GET / HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+        conn.write_all(request.as_bytes())
+            .expect("the connection is still open");
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            assert_eq!(conn.read(&mut byte).expect("an answer"), 1, "closed early");
+            head.push(byte[0]);
+        }
+        let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+        assert!(text.starts_with("http/1.1 200"), "{text}");
+        let length: usize = text
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("a content-length");
+        let mut body = vec![0u8; length];
+        conn.read_exact(&mut body).unwrap();
+        answered += 1;
+        std::thread::sleep(Duration::from_millis(400));
+    }
+    assert!(answered >= 5, "{answered} answers");
+}
+
+#[test]
 fn a_slow_body_client_is_answered_408_and_cut_off_while_others_are_served() {
     let server = Server::start(SITE, &[("MANOUCHE_REQUEST_BODY_TIMEOUT", "1")]);
     let mut slow = connect(server.addr);

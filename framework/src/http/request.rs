@@ -56,6 +56,11 @@ impl Request {
         self.head.uri.path()
     }
 
+    /// The path and query string as the request's URI holds them (shared bytes).
+    pub(crate) fn path_and_query(&self) -> Option<&http::uri::PathAndQuery> {
+        self.head.uri.path_and_query()
+    }
+
     /// The path with its query string, as sent (`request.get_full_path()`).
     pub fn full_path(&self) -> &str {
         self.head.uri.path_and_query().map_or("/", |pq| pq.as_str())

@@ -241,6 +241,50 @@ fn reject(
 /// Where CSRF_USE_SESSIONS keeps the secret (Django's `CSRF_SESSION_KEY`).
 const SESSION_KEY: &str = "_csrftoken";
 
+/// Django's `process_request` and `process_view`: the secret from the session
+/// (CSRF_USE_SESSIONS) or the cookie — a malformed cookie is replaced — then the checks for
+/// an unsafe method. On success, the state templates use and the request to pass on.
+async fn process_request(
+    mut req: http::Request<Body>,
+    settings: &Settings,
+    session: Option<&Arc<SessionHandle>>,
+    cookie_value: Option<String>,
+    enforce: bool,
+    failure: Option<ErrorHandler>,
+) -> Result<(http::Request<Body>, Arc<Mutex<State>>), Response> {
+    let sent = match session {
+        Some(handle) if settings.csrf_use_sessions => Session::new(Some(handle))
+            .get::<String>(SESSION_KEY)
+            .await
+            .unwrap_or(None),
+        _ if settings.csrf_use_sessions => None,
+        _ => cookie_value,
+    };
+    let state = state_for(sent.as_deref());
+    req.extensions_mut().insert(state.clone());
+    if enforce {
+        req = check(req, settings, sent.as_deref(), failure)
+            .await
+            .map_err(|response| *response)?;
+    }
+    Ok((req, state))
+}
+
+/// The request's CSRF state from the secret the client sent, if any.
+fn state_for(sent: Option<&str>) -> Arc<Mutex<State>> {
+    let mut state = State::default();
+    if let Some(value) = sent {
+        match csrf::check_format(value) {
+            Ok(()) => state.secret = Some(csrf::secret_of(value)),
+            Err(_) => {
+                state.secret = Some(csrf::new_secret());
+                state.needs_update = true;
+            }
+        }
+    }
+    Arc::new(Mutex::new(state))
+}
+
 impl Middleware for CsrfLayer {
     fn call<N, F>(
         self,
@@ -263,41 +307,39 @@ impl Middleware for CsrfLayer {
             && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
             && !(self.exempt)(&decode_path(req.uri().path()));
         let failure = self.failure;
-        async move {
-            // process_request: the secret from the session (CSRF_USE_SESSIONS) or the cookie;
-            // a malformed cookie is replaced.
-            let use_session = settings.csrf_use_sessions;
-            let sent = if use_session {
-                match &session {
-                    // Boxed, as the rare paths below: kept inline they would make every
-                    // request's future larger (and copied) for work most never do.
-                    Some(handle) => Box::pin(Session::new(Some(handle)).get::<String>(SESSION_KEY))
-                        .await
-                        .unwrap_or(None),
-                    None => None,
-                }
-            } else {
-                cookie_value.clone()
-            };
-            let mut state = State::default();
-            if let Some(value) = &sent {
-                match csrf::check_format(value) {
-                    Ok(()) => state.secret = Some(csrf::secret_of(value)),
-                    Err(_) => {
-                        state.secret = Some(csrf::new_secret());
-                        state.needs_update = true;
-                    }
-                }
-            }
-            let state = Arc::new(Mutex::new(state));
+        let use_session = settings.csrf_use_sessions;
+        // Usually nothing here waits (a safe method, the secret in the cookie): the rest of
+        // the stack is called now and this future only keeps a pointer to it. The other case
+        // is boxed, so that its state does not make every request's future bigger.
+        let ready = if !use_session && !enforce {
+            let state = state_for(cookie_value.as_deref());
             req.extensions_mut().insert(state.clone());
-            if enforce {
-                match Box::pin(check(req, &settings, sent.as_deref(), failure)).await {
-                    Ok(checked) => req = checked,
-                    Err(response) => return *response,
-                }
-            }
-            let mut response = next(req).await;
+            Ok((next(req), state))
+        } else {
+            let settings = settings.clone();
+            let session = session.clone();
+            Err(Box::pin(async move {
+                let (req, state) = process_request(
+                    req,
+                    &settings,
+                    session.as_ref(),
+                    cookie_value,
+                    enforce,
+                    failure,
+                )
+                .await?;
+                Ok::<_, Response>((next(req), state))
+            }))
+        };
+        async move {
+            let (fut, state) = match ready {
+                Ok(ready) => ready,
+                Err(pending) => match pending.await {
+                    Ok(ready) => ready,
+                    Err(refused) => return refused,
+                },
+            };
+            let mut response = fut.await;
             // process_response: keep the secret when a token was used or a secret made.
             let secret = {
                 let s = state.lock().unwrap_or_else(|e| e.into_inner());

@@ -137,10 +137,15 @@ impl Middleware for AllowedHostsLayer {
             let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
             error_page(&err, &page, &settings, &[], &Default::default())
         });
+        // The rest of the stack is called now: this future keeps only its pointer.
+        let outcome = match refused {
+            Some(response) => Err(response),
+            None => Ok(next(req)),
+        };
         async move {
-            match refused {
-                Some(response) => response,
-                None => next(req).await,
+            match outcome {
+                Ok(fut) => fut.await,
+                Err(response) => response,
             }
         }
     }

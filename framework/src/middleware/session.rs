@@ -145,12 +145,13 @@ impl Middleware for SessionLayer {
             }
         };
         let (method, uri) = (req.method().clone(), req.uri().clone());
+        // The rest of the stack is called now: this future keeps only its pointer.
+        let ready = handle.map(|handle| (handle, next(req)));
         async move {
-            let handle = match handle {
-                Ok(handle) => handle,
+            let (handle, fut) = match ready {
+                Ok(ready) => ready,
                 Err(response) => return response,
             };
-            let fut = next(req);
             let mut response = fut.await;
             let mut state = handle.state.lock().await;
             let key_now = if state.accessed {

@@ -1,7 +1,8 @@
-//! Closing connections that say nothing: hyper's header timeout starts only with a request's
-//! first byte, so a client that connects and stays silent (or keeps a connection open
-//! between requests) would hold it forever. [`IdleTimeout`] ends a connection that has no
-//! request in flight and reads nothing for the header timeout.
+//! The request-head deadline: from the moment a connection has no request in flight (it
+//! was just accepted, or its last response was made), the client has REQUEST_HEADER_TIMEOUT
+//! to deliver a whole request head. Bytes that trickle in do not extend it (slowloris), and
+//! a silent connection is closed too — hyper's own header timeout starts only at the first
+//! byte, and costs a boxed timer per request; this one is armed once per idle period.
 
 use std::future::Future;
 use std::io;
@@ -17,39 +18,53 @@ use tokio::time::{Instant, Sleep};
 /// Requests being answered on one connection; while there are any, silence is the view
 /// working, not the client idling.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct InFlight(Arc<AtomicUsize>);
+pub(crate) struct InFlight(Arc<Counts>);
+
+#[derive(Debug, Default)]
+struct Counts {
+    /// Requests being answered now.
+    now: AtomicUsize,
+    /// Requests started on this connection so far: a new one starts a new idle period.
+    started: AtomicUsize,
+}
 
 impl InFlight {
     /// Counts a request until the guard is dropped (answered or cancelled).
     pub(crate) fn start(&self) -> InFlightGuard {
-        self.0.fetch_add(1, Ordering::AcqRel);
+        self.0.started.fetch_add(1, Ordering::AcqRel);
+        self.0.now.fetch_add(1, Ordering::AcqRel);
         InFlightGuard(self.0.clone())
     }
 
     fn idle(&self) -> bool {
-        self.0.load(Ordering::Acquire) == 0
+        self.0.now.load(Ordering::Acquire) == 0
+    }
+
+    fn started(&self) -> usize {
+        self.0.started.load(Ordering::Acquire)
     }
 }
 
 /// One request in flight.
 #[derive(Debug)]
-pub(crate) struct InFlightGuard(Arc<AtomicUsize>);
+pub(crate) struct InFlightGuard(Arc<Counts>);
 
 impl Drop for InFlightGuard {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
+        self.0.now.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
-/// A connection's I/O that fails its reads with `TimedOut` after `timeout` of silence while
-/// no request is in flight.
+/// A connection's I/O whose reads fail with `TimedOut` when no request head has arrived
+/// within `timeout` of the connection going idle.
 #[derive(Debug)]
 pub(crate) struct IdleTimeout<I> {
     inner: I,
     in_flight: InFlight,
     timeout: Duration,
     sleep: Pin<Box<Sleep>>,
-    armed: bool,
+    /// The deadline is set for the idle period that follows this many requests.
+    armed_after: Option<usize>,
 }
 
 impl<I> IdleTimeout<I> {
@@ -60,7 +75,7 @@ impl<I> IdleTimeout<I> {
             timeout,
             sleep: Box::pin(tokio::time::sleep(timeout)),
             // Armed from the start: a new connection must send a request in time.
-            armed: true,
+            armed_after: Some(0),
         }
     }
 }
@@ -71,28 +86,24 @@ impl<I: AsyncRead + Unpin> AsyncRead for IdleTimeout<I> {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let before = buf.filled().len();
         let this = &mut *self;
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
-            Poll::Ready(result) => {
-                if buf.filled().len() > before {
-                    this.armed = false;
-                }
-                Poll::Ready(result)
-            }
+            // Bytes of a head do not move the deadline; only a request in flight ends it.
+            Poll::Ready(result) => Poll::Ready(result),
             Poll::Pending => {
                 if !this.in_flight.idle() {
-                    this.armed = false;
                     return Poll::Pending;
                 }
-                if !this.armed {
+                let started = this.in_flight.started();
+                if this.armed_after != Some(started) {
+                    // A new idle period: the previous request is answered.
                     this.sleep.as_mut().reset(Instant::now() + this.timeout);
-                    this.armed = true;
+                    this.armed_after = Some(started);
                 }
                 match this.sleep.as_mut().poll(cx) {
                     Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
                         io::ErrorKind::TimedOut,
-                        "the client sent no request within REQUEST_HEADER_TIMEOUT",
+                        "the client sent no whole request head within REQUEST_HEADER_TIMEOUT",
                     ))),
                     Poll::Pending => Poll::Pending,
                 }

@@ -120,7 +120,15 @@ async fn handle(
             req.version()
         )
     });
-    let response = service.oneshot(req.map(Body::new)).await?;
+    // A request without a body (most GETs) carries none: no boxed stream to allocate.
+    let req = req.map(|incoming| {
+        if incoming.is_end_stream() {
+            Body::empty()
+        } else {
+            Body::new(incoming)
+        }
+    });
+    let response = service.oneshot(req).await?;
     if let Some(line) = line {
         let size = response.body().size_hint().exact().unwrap_or(0);
         eprintln!(
@@ -142,11 +150,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(config.header_timeout)
-        .max_buf_size(config.max_header_size);
+    // The header deadline is kept by `IdleTimeout` (one timer per idle period, not hyper's
+    // boxed one per request).
+    builder.http1().max_buf_size(config.max_header_size);
     builder
         .http2()
         .timer(TokioTimer::new())

@@ -35,21 +35,26 @@ fn message(payload: &(dyn Any + Send)) -> String {
         .unwrap_or_else(|| "Box<dyn Any>".into())
 }
 
-/// A future that turns a panic of the inner future into an `Err`.
-pub(crate) struct CatchPanic<F>(Pin<Box<F>>);
+pin_project_lite::pin_project! {
+    /// A future that turns a panic of the inner future into an `Err`.
+    pub(crate) struct CatchPanic<F> {
+        #[pin]
+        inner: F,
+    }
+}
 
 impl<F: Future> CatchPanic<F> {
-    pub(crate) fn new(f: F) -> Self {
+    pub(crate) fn new(inner: F) -> Self {
         install_hook();
-        CatchPanic(Box::pin(f))
+        CatchPanic { inner }
     }
 }
 
 impl<F: Future> Future for CatchPanic<F> {
     type Output = Result<F::Output, Error>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.project().inner;
         match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
