@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# User-space instructions per request, counted by valgrind's callgrind: steadier than CPU
+# time on a noisy machine (the same count run after run), for comparing changes to the hot
+# path. Runs raw hyper (the greet page's HTML) and the demo's hello:greet under callgrind,
+# each loaded by wrk for 8 s, and prints instructions per request for both.
+#   bash tests/bench/callgrind.sh            # then: callgrind_annotate target/callgrind/demo.out
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v valgrind >/dev/null || { SUDO=$(command -v sudo || true); $SUDO apt-get install -y valgrind >/dev/null; }
+command -v wrk >/dev/null || { SUDO=$(command -v sudo || true); $SUDO apt-get install -y wrk >/dev/null; }
+cargo build --release --locked -p demo -p manouche-bench
+out=target/callgrind
+mkdir -p "$out"
+db="$out/db.sqlite3"
+export MANOUCHE_DEBUG=false MANOUCHE_ALLOWED_HOSTS=127.0.0.1 MANOUCHE_AUTO_MIGRATE=true \
+    MANOUCHE_SECRET_KEY=callgrind-only-4c1f8e2a9b7d6e5f3a2c1b0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5 \
+    DATABASE_URL="sqlite://$PWD/$db"
+
+count() { # name port program args...
+    local name=$1 port=$2
+    shift 2
+    rm -f "$out/$name.out"*
+    valgrind --tool=callgrind --callgrind-out-file="$PWD/$out/$name.out" "$@" >"$out/$name.log" 2>&1 &
+    local pid=$!
+    for _ in $(seq 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$port/hello/brian" && break
+        sleep 0.2
+    done
+    local requests
+    requests=$(wrk -t1 -c4 -d8s "http://127.0.0.1:$port/hello/brian" | awk '/requests in/ {print $1}')
+    callgrind_control -d "$pid" >/dev/null 2>&1 || true
+    sleep 2
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    local file total
+    file=$(ls -t "$out/$name.out"* | head -1)
+    total=$(callgrind_annotate "$file" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')
+    echo "$name: $((total / requests)) instructions per request ($requests requests; $file)"
+}
+
+count hyper-page 8191 target/release/hyper-hello 8191 page
+count demo-greet 8192 target/release/demo serve 127.0.0.1:8192
