@@ -30,6 +30,7 @@ urlpatterns! {
     path("own-headers", views::own_headers, name = "own-headers"),
     path("json", views::json, name = "json"),
     path("echo-body", views::echo_body, name = "echo-body"),
+    path("big/<int:kib>", views::big, name = "big"),
     path("only-post", views::only_post, name = "only-post"),
     path("set-cookie", views::set_cookie, name = "set-cookie"),
     path("read-cookie", views::read_cookie, name = "read-cookie"),

@@ -153,6 +153,15 @@ pub fn echo_body(request: &Request) -> String {
 }
 // ANCHOR_END: exempt
 
+/// `kib` KiB of text (at most 64 MiB), for clients that read slowly.
+#[view]
+pub fn big(_request: &Request, kib: u32) -> Result<String> {
+    if kib > 64 * 1024 {
+        return Err(BadRequest::new("at most 65536 KiB").into());
+    }
+    Ok("0123456789abcdef".repeat(64 * kib as usize))
+}
+
 /// 405 for anything but POST.
 #[view]
 pub fn only_post(request: &mut Request) -> Result<&'static str> {

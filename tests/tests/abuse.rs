@@ -87,6 +87,49 @@ fn a_busy_keep_alive_connection_outlives_the_header_timeout() {
 }
 
 #[test]
+fn a_slow_reader_gets_its_whole_answer_past_the_header_timeout() {
+    let server = Server::start(SITE, &[("MANOUCHE_REQUEST_HEADER_TIMEOUT", "1")]);
+    let mut conn = connect(server.addr);
+    conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // 16 MiB: more than the socket buffers hold, so the server waits on the reader.
+    let request = format!("GET /big/16384 HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    conn.write_all(request.as_bytes()).unwrap();
+    let started = Instant::now();
+    let mut received = 0usize;
+    let mut buf = vec![0u8; 64 * 1024];
+    // Slowly (64 KiB per 20 ms) for three times the header timeout, then as fast as it
+    // comes: the server waits on the socket all along, and must not take that for an idle
+    // client as long as the reader makes progress.
+    while started.elapsed() < Duration::from_millis(3000) {
+        let n = conn.read(&mut buf).expect("still answering");
+        assert!(n > 0, "closed after {received} bytes");
+        received += n;
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    loop {
+        match conn.read(&mut buf) {
+            Ok(0) => {
+                eprintln!("closed at {received} after {:?}", started.elapsed());
+                break;
+            }
+            Ok(n) => received += n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                eprintln!("stalled at {received} after {:?}", started.elapsed());
+                break;
+            }
+            Err(e) => panic!("after {received} bytes: {e}"),
+        }
+        if received >= 16 * 1024 * 1024 {
+            break;
+        }
+    }
+    assert!(
+        received > 16 * 1024 * 1024,
+        "only {received} bytes of the 16 MiB answer (and its head)"
+    );
+}
+
+#[test]
 fn a_slow_body_client_is_answered_408_and_cut_off_while_others_are_served() {
     let server = Server::start(SITE, &[("MANOUCHE_REQUEST_BODY_TIMEOUT", "1")]);
     let mut slow = connect(server.addr);

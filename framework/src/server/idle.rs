@@ -65,6 +65,11 @@ pub(crate) struct IdleTimeout<I> {
     sleep: Pin<Box<Sleep>>,
     /// The deadline is set for the idle period that follows this many requests.
     armed_after: Option<usize>,
+    /// When bytes last went out: a response still being written to a slow reader is not
+    /// idleness.
+    last_write: Option<Instant>,
+    /// The last write found the socket full.
+    write_waited: bool,
 }
 
 impl<I> IdleTimeout<I> {
@@ -76,6 +81,28 @@ impl<I> IdleTimeout<I> {
             sleep: Box::pin(tokio::time::sleep(timeout)),
             // Armed from the start: a new connection must send a request in time.
             armed_after: Some(0),
+            last_write: None,
+            write_waited: false,
+        }
+    }
+}
+
+impl<I> IdleTimeout<I> {
+    /// Remembers when writing last started to wait (the socket full: a slow reader) or made
+    /// progress after waiting, so that an answer still going out is not taken for idleness
+    /// — while a reader that takes nothing for the whole timeout is still cut off. A write
+    /// that goes out at once needs no clock reading.
+    fn note_write(&mut self, written: &Poll<io::Result<usize>>) {
+        match written {
+            Poll::Pending if !self.write_waited => {
+                self.write_waited = true;
+                self.last_write = Some(Instant::now());
+            }
+            Poll::Ready(Ok(n)) if *n > 0 && self.write_waited => {
+                self.write_waited = false;
+                self.last_write = Some(Instant::now());
+            }
+            _ => {}
         }
     }
 }
@@ -100,6 +127,16 @@ impl<I: AsyncRead + Unpin> AsyncRead for IdleTimeout<I> {
                     this.sleep.as_mut().reset(Instant::now() + this.timeout);
                     this.armed_after = Some(started);
                 }
+                if this.sleep.as_mut().poll(cx).is_ready()
+                    && let Some(written) = this.last_write
+                    && written.elapsed() < this.timeout
+                {
+                    // The answer was still going out: the idle period starts after it.
+                    this.sleep.as_mut().reset(written + this.timeout);
+                    if this.sleep.as_mut().poll(cx).is_pending() {
+                        return Poll::Pending;
+                    }
+                }
                 match this.sleep.as_mut().poll(cx) {
                     Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
                         io::ErrorKind::TimedOut,
@@ -118,7 +155,9 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<I> {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let written = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.note_write(&written);
+        written
     }
 
     fn poll_write_vectored(
@@ -126,7 +165,9 @@ impl<I: AsyncWrite + Unpin> AsyncWrite for IdleTimeout<I> {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let written = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.note_write(&written);
+        written
     }
 
     fn is_write_vectored(&self) -> bool {
