@@ -297,8 +297,6 @@ impl Middleware for CsrfLayer {
     {
         let settings = settings_of(&req);
         let session = req.extensions().get::<Arc<SessionHandle>>().cloned();
-        let cookie_value =
-            cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
         let safe = matches!(
             *req.method(),
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
@@ -312,10 +310,15 @@ impl Middleware for CsrfLayer {
         // the stack is called now and this future only keeps a pointer to it. The other case
         // is boxed, so that its state does not make every request's future bigger.
         let ready = if !use_session && !enforce {
-            let state = state_for(cookie_value.as_deref());
+            let state = state_for(cookie_from_headers(
+                req.headers(),
+                &settings.csrf_cookie_name,
+            ));
             req.extensions_mut().insert(state.clone());
             Ok((next(req), state))
         } else {
+            let cookie_value =
+                cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
             let settings = settings.clone();
             let session = session.clone();
             Err(Box::pin(async move {

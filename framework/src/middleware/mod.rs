@@ -49,8 +49,9 @@ impl<S> Inner for S where
 /// One middleware: look at the request, maybe answer it, else call `next` and look at the
 /// response — Django's `__call__(request)` around `get_response`.
 ///
-/// `next` is a plain function to a future, so the built-in middleware nest into one future
-/// per request (one allocation), while [`Wrapped`] still makes each a tower layer.
+/// `next` is a plain function to a future, so the built-in middleware compose without a
+/// tower service between them (see [`Builtin`]), while [`Wrapped`] still makes each a tower
+/// layer on its own.
 pub trait Middleware: Clone + Send + Sync + 'static {
     /// Handles one request; `next` runs the rest of the stack.
     fn call<N, F>(
@@ -66,15 +67,15 @@ pub trait Middleware: Clone + Send + Sync + 'static {
 /// `next` for a middleware whose inner part is a tower service.
 pub(crate) fn service_next<S: Inner>(
     mut service: S,
-) -> impl FnOnce(http::Request<Body>) -> Infallibly<S::Future> + Send + 'static {
-    move |req| Infallibly(service.call(req))
+) -> impl FnOnce(http::Request<Body>) -> OkResponse<S::Future> + Send + 'static {
+    move |req| OkResponse(service.call(req))
 }
 
 /// A service's future with its `Infallible` error taken off.
 #[derive(Debug)]
-pub(crate) struct Infallibly<F>(F);
+pub(crate) struct OkResponse<F>(F);
 
-impl<F: Future<Output = Result<Response, Infallible>> + Unpin> Future for Infallibly<F> {
+impl<F: Future<Output = Result<Response, Infallible>> + Unpin> Future for OkResponse<F> {
     type Output = Response;
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Response> {
         std::pin::Pin::new(&mut self.0)

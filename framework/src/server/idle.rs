@@ -64,7 +64,7 @@ pub(crate) struct IdleTimeout<I> {
     timeout: Duration,
     sleep: Pin<Box<Sleep>>,
     /// The deadline is set for the idle period that follows this many requests.
-    armed_after: Option<usize>,
+    armed_after: usize,
     /// When bytes last went out: a response still being written to a slow reader is not
     /// idleness.
     last_write: Option<Instant>,
@@ -80,7 +80,7 @@ impl<I> IdleTimeout<I> {
             timeout,
             sleep: Box::pin(tokio::time::sleep(timeout)),
             // Armed from the start: a new connection must send a request in time.
-            armed_after: Some(0),
+            armed_after: 0,
             last_write: None,
             write_waited: false,
         }
@@ -122,10 +122,10 @@ impl<I: AsyncRead + Unpin> AsyncRead for IdleTimeout<I> {
                     return Poll::Pending;
                 }
                 let started = this.in_flight.started();
-                if this.armed_after != Some(started) {
+                if this.armed_after != started {
                     // A new idle period: the previous request is answered.
                     this.sleep.as_mut().reset(Instant::now() + this.timeout);
-                    this.armed_after = Some(started);
+                    this.armed_after = started;
                 }
                 if this.sleep.as_mut().poll(cx).is_ready()
                     && let Some(written) = this.last_write

@@ -1,5 +1,6 @@
 """Peers (f) and (g): the demo's hello:greet and tasks index in Django 5.2, one module, served
-by gunicorn (`gunicorn benchsite:application`) with DEBUG off, sessions in SQLite."""
+by gunicorn (`gunicorn benchsite:application`) with DEBUG off, sessions in SQLite. Django
+renders the demo's own template files (they are Django's syntax), so both send the same page."""
 
 import os
 
@@ -8,9 +9,10 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+DEMO = os.path.join(HERE, "..", "..", "..", "demo")
 
 settings.configure(
     DEBUG=False,
@@ -28,8 +30,16 @@ settings.configure(
     TEMPLATES=[
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "DIRS": [os.path.join(HERE, "templates")],
-            "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+            "DIRS": [
+                os.path.join(DEMO, "templates"),
+                os.path.join(DEMO, "src", "hello", "templates"),
+                os.path.join(DEMO, "src", "tasks", "templates"),
+            ],
+            "OPTIONS": {
+                "context_processors": ["django.template.context_processors.request"],
+                # The demo's templates use {% static %} without {% load static %}.
+                "builtins": ["django.templatetags.static"],
+            },
         }
     ],
     DATABASES={
@@ -38,6 +48,7 @@ settings.configure(
             "NAME": os.environ.get("DJANGO_DB", os.path.join(HERE, "db.sqlite3")),
         }
     },
+    STATIC_URL="/static/",
     USE_TZ=True,
 )
 
@@ -50,11 +61,16 @@ class NewTaskForm(forms.Form):
 
 
 def greet(request, name):
-    return render(request, "greet.html", {"name": name.capitalize()})
+    return render(request, "hello/greet.html", {"name": name.capitalize()})
+
+
+def unused(request):
+    """Routes the layout links to; not loaded."""
+    raise NotImplementedError
 
 
 def index(request):
-    return render(request, "tasks.html", {"tasks": request.session.get("tasks", [])})
+    return render(request, "tasks/index.html", {"tasks": request.session.get("tasks", [])})
 
 
 def add(request):
@@ -64,16 +80,24 @@ def add(request):
             request.session["tasks"] = request.session.get("tasks", []) + [
                 form.cleaned_data["task"]
             ]
-            return HttpResponseRedirect(reverse("index"))
+            return HttpResponseRedirect(reverse("tasks:index"))
     else:
         form = NewTaskForm()
-    return render(request, "add.html", {"form": form})
+    return render(request, "tasks/add.html", {"form": form})
 
 
 urlpatterns = [
-    path("hello/<str:name>", greet, name="greet"),
-    path("tasks/", index, name="index"),
-    path("tasks/add", add, name="add"),
+    path(
+        "hello/",
+        include(
+            ([path("", unused, name="index"), path("<str:name>", greet, name="greet")], "hello")
+        ),
+    ),
+    path("newyear/", include(([path("", unused, name="index")], "newyear"))),
+    path(
+        "tasks/",
+        include(([path("", index, name="index"), path("add", add, name="add")], "tasks")),
+    ),
 ]
 
 if __name__ == "__main__":
