@@ -290,6 +290,12 @@ fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {
             }
         }
         let quoted = route::quote(&url);
+        if query.template.is_some() {
+            // In a template the URL is written from the binary's text: no string per page.
+            return Ok(quote!(::manouche::__private::askama::filters::Safe(
+                ::manouche::__private::ReversedUrl(#quoted)
+            )));
+        }
         return Ok(quote!(::std::string::String::from(#quoted)));
     }
     // No arguments at all reads best as a missing keyword argument.

@@ -64,12 +64,19 @@ impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        let handlers = self.handlers;
-        Box::pin(async move { Ok(handle::<U>(req, &handlers).await) })
+        let fut = handle::<U>(req, self.handlers);
+        Box::pin(async move { Ok(fut.await) })
     }
 }
 
-async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: &ErrorHandlers) -> Response {
+impl<U: UrlConf> crate::middleware::Next for ViewService<U> {
+    fn run(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send + 'static {
+        handle::<U>(req, self.handlers)
+    }
+}
+
+async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: ErrorHandlers) -> Response {
+    let handlers = &handlers;
     let settings = settings_of(&req);
     let (head, body) = req.into_parts();
     // No body (most GETs): nothing to read, and no read future inside this one.
@@ -105,7 +112,9 @@ async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: &ErrorHandlers) 
     let response = match matched {
         Some(m) => {
             request.set_resolver_match(rm);
-            match CatchPanic::new(U::dispatch(m, &mut request)).await {
+            // Boxed: the views' futures differ in size, and the largest would otherwise set the
+            // size of every request's future (and of each copy of it).
+            match CatchPanic::new(Box::pin(U::dispatch(m, &mut request))).await {
                 Ok(r) => r,
                 Err(e) => e.into_response(),
             }

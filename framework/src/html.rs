@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 /// Escapes `& < > " '` as `&amp; &lt; &gt; &quot; &#x27;`.
 pub fn escape(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
+    if !needs_escape(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -19,4 +19,10 @@ pub fn escape(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `s` has a character [`escape`] changes: a byte test, as most text has none.
+pub(crate) fn needs_escape(s: &str) -> bool {
+    s.bytes()
+        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
 }

@@ -56,8 +56,8 @@ pub mod prelude {
 pub mod __private {
     pub use crate::http::IntoResponse;
     pub use crate::templates::{
-        DjangoHtml, StaticUrl, csrf_input, request_full_path, request_method, request_path,
-        static_url,
+        DjangoHtml, ReversedUrl, StaticUrl, csrf_input, request_full_path, request_method,
+        request_path, static_url,
     };
     pub use crate::urls::converters;
     pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};

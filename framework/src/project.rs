@@ -10,7 +10,6 @@ use bytes::Bytes;
 use std::task::{Context, Poll};
 
 use crate::handler::BoxFuture;
-use tower::util::BoxCloneSyncService;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -22,8 +21,78 @@ use crate::settings::{ImproperlyConfigured, Settings};
 use crate::urls::{ResolverMatch, UrlConf};
 use crate::views::{ErrorHandler, ErrorHandlers};
 
-/// The service a project serves: every layer and the views behind them.
-pub type ProjectService = BoxCloneSyncService<http::Request<Body>, Response, Infallible>;
+/// The service a project serves: every layer and the views behind them. A tower service;
+/// cloning it only counts a reference, and each request is one boxed future.
+#[derive(Clone)]
+pub struct ProjectService {
+    respond: Arc<dyn Fn(http::Request<Body>) -> BoxFuture<Response> + Send + Sync>,
+}
+
+impl std::fmt::Debug for ProjectService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProjectService").finish_non_exhaustive()
+    }
+}
+
+impl ProjectService {
+    fn from_fn(
+        respond: impl Fn(http::Request<Body>) -> BoxFuture<Response> + Send + Sync + 'static,
+    ) -> Self {
+        ProjectService {
+            respond: Arc::new(respond),
+        }
+    }
+
+    /// A tower service, called as tower services are: a clone per request, made ready first.
+    fn from_tower<S>(service: S) -> Self
+    where
+        S: Service<http::Request<Body>, Response = Response, Error = Infallible>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Future: Send + 'static,
+    {
+        ProjectService::from_fn(move |req| {
+            let service = service.clone();
+            Box::pin(async move {
+                match tower::ServiceExt::oneshot(service, req).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                }
+            })
+        })
+    }
+
+    /// Answers one request.
+    pub fn respond(&self, req: http::Request<Body>) -> BoxFuture<Response> {
+        (self.respond)(req)
+    }
+}
+
+impl Service<http::Request<Body>> for ProjectService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: http::Request<Body>) -> ResponseFuture {
+        ResponseFuture(self.respond(req))
+    }
+}
+
+/// The future of [`ProjectService`]'s answer, as tower wants it.
+pub struct ResponseFuture(BoxFuture<Response>);
+
+impl std::future::Future for ResponseFuture {
+    type Output = Result<Response, Infallible>;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.as_mut().poll(cx).map(Ok)
+    }
+}
 
 type UserLayer = Arc<dyn Fn(ProjectService) -> ProjectService + Send + Sync>;
 
@@ -154,7 +223,7 @@ impl<U: UrlConf> Project<U> {
         B::Error: Into<BoxError>,
     {
         self.layers.push(Arc::new(move |inner| {
-            BoxCloneSyncService::new(Infallibly(layer.layer(inner)))
+            ProjectService::from_tower(Infallibly(layer.layer(inner)))
         }));
         self
     }
@@ -165,28 +234,30 @@ impl<U: UrlConf> Project<U> {
         crate::urls::set_root_urlconf::<U>();
         let views = crate::handler::ViewService::<U>::new(self.handlers);
         if self.layers.is_empty() {
-            // No user layer: the views sit right inside the built-in middleware, with no
-            // boxed service to clone per request.
-            return BoxCloneSyncService::new(self.builtin(views));
+            // No user layer: the views' future is awaited inside the middleware's own, so a
+            // request is one boxed future.
+            return self.builtin(views);
         }
-        let mut inner: ProjectService = BoxCloneSyncService::new(views);
+        let mut inner = ProjectService::from_tower(views);
         for layer in self.layers.iter().rev() {
             inner = layer(inner);
         }
-        BoxCloneSyncService::new(self.builtin(inner))
+        self.builtin(inner)
     }
 
     /// Django's built-in middleware around `inner`.
-    fn builtin<S>(&self, inner: S) -> crate::middleware::Builtin<S> {
-        crate::middleware::Builtin {
+    fn builtin<S: crate::middleware::Next>(&self, inner: S) -> ProjectService {
+        let builtin = Arc::new(crate::middleware::Builtin {
             session: match &self.session_store {
                 Some(store) => SessionLayer::with_store(store.clone()),
                 None => SessionLayer::new(),
             },
             common: CommonLayer::new(resolves::<U>),
             csrf: CsrfLayer::new(csrf_exempt::<U>).failure_page(self.handlers.csrf_failure),
+            security: Default::default(),
             inner,
-        }
+        });
+        ProjectService::from_fn(move |req| Box::pin(builtin.clone().respond(req)))
     }
 
     /// Runs the command named on the command line, as Django's `manage.py` does.

@@ -87,6 +87,9 @@ pub struct DjangoHtml;
 
 impl askama::filters::Escaper for DjangoHtml {
     fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        if !crate::html::needs_escape(string) {
+            return dest.write_str(string);
+        }
         let mut last = 0;
         for (i, b) in string.bytes().enumerate() {
             let rep = match b {
@@ -152,6 +155,24 @@ fn write_static_url(f: &mut fmt::Formatter<'_>, prefix: &str, path: &str) -> fmt
 pub trait UrlOrEmpty {
     /// The URL or "".
     fn url_or_empty(self) -> String;
+}
+
+/// A `{% url %}` of a route without arguments, reversed at compile time; the page shows it
+/// escaped Django's way.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct ReversedUrl(pub &'static str);
+
+impl fmt::Display for ReversedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&crate::html::escape(self.0))
+    }
+}
+
+impl UrlOrEmpty for askama::filters::Safe<ReversedUrl> {
+    fn url_or_empty(self) -> String {
+        self.0.0.to_owned()
+    }
 }
 
 impl UrlOrEmpty for String {

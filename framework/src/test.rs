@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use tower::ServiceExt;
 
 use crate::http::Body;
 use crate::project::{Project, ProjectService};
@@ -156,10 +155,7 @@ impl Client {
                 .extensions_mut()
                 .insert(crate::csrf::DontEnforceCsrfChecks);
         }
-        let response = match self.service.clone().oneshot(request).await {
-            Ok(r) => r,
-            Err(never) => match never {},
-        };
+        let response = self.service.respond(request).await;
         let (head, body) = response.into_parts();
         let body = body
             .collect_bytes()

@@ -47,6 +47,7 @@ urlpatterns! {
     path("session/fail", views::session_fail, name = "session-fail"),
     path("session/key", views::session_key, name = "session-key"),
     path("slash/", views::home, name = "slash"),
+    path("q&a/it's", views::home, name = "odd"),
     path("shop/", include(crate::shop::urls)),
     path("blog/", include(crate::blog::urls)),
 }

@@ -65,6 +65,8 @@ fn url_tags_are_checked_encoded_and_escaped() {
             "/shop/items/7/",
             "[/str/a&#x27;b&amp;c%20d]",
             "[]",
+            "/q&amp;a/it&#x27;s",
+            "[/q&amp;a/it&#x27;s]",
         ]
     );
 }

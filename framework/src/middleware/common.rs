@@ -3,13 +3,14 @@
 
 use std::future::Future;
 
-use http::{HeaderValue, Method, StatusCode, header};
+use http::{HeaderValue, Method, StatusCode, Uri, header};
 use tower_layer::Layer;
 
 use super::{Middleware, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
 use crate::http::{Body, Response};
+use crate::settings::Settings;
 use crate::urls::decode_path;
 use crate::views::debug::PageRequest;
 
@@ -44,59 +45,78 @@ impl Middleware for CommonLayer {
         F: Future<Output = Response> + Send + 'static,
     {
         let settings = settings_of(&req);
-        // Only a path without its final slash may be redirected: nothing kept otherwise.
-        let kept = (settings.append_slash && !req.uri().path().ends_with('/')).then(|| {
-            (
-                req.method().clone(),
-                req.uri().clone(),
-                req.headers().get(header::HOST).cloned(),
-            )
-        });
-        let resolves = self.resolves;
+        let kept = self.before(&req, &settings);
         let fut = next(req);
-        async move {
-            let response = fut.await;
-            let Some((method, uri, host)) = kept else {
-                return response;
-            };
-            if response.status() != StatusCode::NOT_FOUND {
-                return response;
-            }
-            let path = decode_path(uri.path());
-            if resolves(&path) || !resolves(&format!("{path}/")) {
-                return response;
-            }
-            let mut target = format!("{}/", uri.path());
-            if let Some(q) = uri.query() {
-                target.push('?');
-                target.push_str(q);
-            }
-            let unsafe_method = matches!(
-                method,
-                Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-            );
-            if settings.debug && unsafe_method {
-                let host = host
-                    .as_ref()
-                    .and_then(|h| h.to_str().ok())
-                    .unwrap_or_default();
-                let err = Error::new(
-                    ErrorKind::Internal,
-                    format!(
-                        "You called this URL via {method}, but the URL doesn't end in a slash and you have APPEND_SLASH set. manouche can't redirect to the slash URL while maintaining {method} data. Change your form to point to {host}{}/ (note the trailing slash), or set APPEND_SLASH = false in your settings.",
-                        uri.path()
-                    ),
-                );
-                let headers = http::HeaderMap::new();
-                let page = PageRequest::new(&method, &uri, &headers, None);
-                return error_page(&err, &page, &settings, &[], &Default::default());
-            }
-            let mut redirect = Response::new(Body::empty());
-            *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;
-            if let Ok(v) = HeaderValue::from_str(&target) {
-                redirect.headers_mut().insert(header::LOCATION, v);
-            }
-            redirect
+        async move { self.after(kept, fut.await, &settings) }
+    }
+}
+
+/// What APPEND_SLASH needs of a request to redirect its 404.
+#[derive(Debug)]
+pub(crate) struct Kept {
+    method: Method,
+    uri: Uri,
+    host: Option<HeaderValue>,
+}
+
+impl CommonLayer {
+    /// What to keep of the request: only a path without its final slash may be redirected.
+    pub(crate) fn before(&self, req: &http::Request<Body>, settings: &Settings) -> Option<Kept> {
+        (settings.append_slash && !req.uri().path().ends_with('/')).then(|| Kept {
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            host: req.headers().get(header::HOST).cloned(),
+        })
+    }
+
+    /// The response, or the redirect to `path/` when `path` was not found and `path/` is.
+    pub(crate) fn after(
+        &self,
+        kept: Option<Kept>,
+        response: Response,
+        settings: &Settings,
+    ) -> Response {
+        let Some(Kept { method, uri, host }) = kept else {
+            return response;
+        };
+        if response.status() != StatusCode::NOT_FOUND {
+            return response;
         }
+        let resolves = self.resolves;
+        let path = decode_path(uri.path());
+        if resolves(&path) || !resolves(&format!("{path}/")) {
+            return response;
+        }
+        let mut target = format!("{}/", uri.path());
+        if let Some(q) = uri.query() {
+            target.push('?');
+            target.push_str(q);
+        }
+        let unsafe_method = matches!(
+            method,
+            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+        );
+        if settings.debug && unsafe_method {
+            let host = host
+                .as_ref()
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default();
+            let err = Error::new(
+                ErrorKind::Internal,
+                format!(
+                    "You called this URL via {method}, but the URL doesn't end in a slash and you have APPEND_SLASH set. manouche can't redirect to the slash URL while maintaining {method} data. Change your form to point to {host}{}/ (note the trailing slash), or set APPEND_SLASH = false in your settings.",
+                    uri.path()
+                ),
+            );
+            let headers = http::HeaderMap::new();
+            let page = PageRequest::new(&method, &uri, &headers, None);
+            return error_page(&err, &page, settings, &[], &Default::default());
+        }
+        let mut redirect = Response::new(Body::empty());
+        *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;
+        if let Ok(v) = HeaderValue::from_str(&target) {
+            redirect.headers_mut().insert(header::LOCATION, v);
+        }
+        redirect
     }
 }

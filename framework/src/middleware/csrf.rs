@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use super::{Middleware, Wrapped};
 use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
-use crate::handler::{error_page, read_body, settings_of};
+use crate::handler::{BoxFuture, error_page, read_body, settings_of};
 use crate::http::{Body, QueryDict, Response, SetCookie, cookie_from_headers};
 use crate::middleware::hosts::raw_host;
 use crate::sessions::{Session, SessionHandle};
@@ -288,7 +288,7 @@ fn state_for(sent: Option<&str>) -> Arc<Mutex<State>> {
 impl Middleware for CsrfLayer {
     fn call<N, F>(
         self,
-        mut req: http::Request<Body>,
+        req: http::Request<Body>,
         next: N,
     ) -> impl Future<Output = Response> + Send + 'static
     where
@@ -297,42 +297,14 @@ impl Middleware for CsrfLayer {
     {
         let settings = settings_of(&req);
         let session = req.extensions().get::<Arc<SessionHandle>>().cloned();
-        let safe = matches!(
-            *req.method(),
-            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-        );
-        let enforce = !safe
-            && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
-            && !(self.exempt)(&decode_path(req.uri().path()));
-        let failure = self.failure;
-        let use_session = settings.csrf_use_sessions;
         // Usually nothing here waits (a safe method, the secret in the cookie): the rest of
-        // the stack is called now and this future only keeps a pointer to it. The other case
-        // is boxed, so that its state does not make every request's future bigger.
-        let ready = if !use_session && !enforce {
-            let state = state_for(cookie_from_headers(
-                req.headers(),
-                &settings.csrf_cookie_name,
-            ));
-            req.extensions_mut().insert(state.clone());
-            Ok((next(req), state))
-        } else {
-            let cookie_value =
-                cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
-            let settings = settings.clone();
-            let session = session.clone();
-            Err(Box::pin(async move {
-                let (req, state) = process_request(
-                    req,
-                    &settings,
-                    session.as_ref(),
-                    cookie_value,
-                    enforce,
-                    failure,
-                )
-                .await?;
+        // the stack is called now and this future only keeps a pointer to it.
+        let ready = match self.before(req, &settings, session.as_ref()) {
+            Before::Ready(req, state) => Ok((next(req), state)),
+            Before::Checking(check) => Err(Box::pin(async move {
+                let (req, state) = check.await?;
                 Ok::<_, Response>((next(req), state))
-            }))
+            })),
         };
         async move {
             let (fut, state) = match ready {
@@ -342,25 +314,89 @@ impl Middleware for CsrfLayer {
                     Err(refused) => return refused,
                 },
             };
-            let mut response = fut.await;
-            // process_response: keep the secret when a token was used or a secret made.
-            let secret = {
-                let s = state.lock().unwrap_or_else(|e| e.into_inner());
-                s.needs_update.then(|| s.secret.clone()).flatten()
-            };
-            if let Some(secret) = secret {
-                if use_session {
-                    if let Some(handle) = &session {
-                        // The session layer, outside this one, saves it with the response.
-                        let _ =
-                            Box::pin(Session::new(Some(handle)).insert(SESSION_KEY, secret)).await;
-                    }
-                } else {
-                    set_cookie(&mut response, &secret, &settings);
-                }
-            }
-            response
+            self.after(&state, fut.await, &settings, session.as_ref())
+                .await
         }
+    }
+}
+
+/// The CSRF state shared by the middleware and `{% csrf_token %}` for one request.
+pub(crate) type Shared = Arc<Mutex<State>>;
+
+/// The request after the CSRF middleware's `process_request` and `process_view`.
+#[allow(clippy::large_enum_variant)] // `Ready` is the usual case: boxing it would cost every request.
+pub(crate) enum Before {
+    /// Nothing to wait for (a safe method, the secret in the cookie): the request to pass on.
+    Ready(http::Request<Body>, Shared),
+    /// The checks of an unsafe method, or the secret read from the session: the request to
+    /// pass on, or the 403 page.
+    Checking(BoxFuture<Result<(http::Request<Body>, Shared), Response>>),
+}
+
+impl CsrfLayer {
+    /// Django's `process_request` and `process_view`.
+    pub(crate) fn before(
+        &self,
+        mut req: http::Request<Body>,
+        settings: &Arc<Settings>,
+        session: Option<&Arc<SessionHandle>>,
+    ) -> Before {
+        let safe = matches!(
+            *req.method(),
+            Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+        );
+        let enforce = !safe
+            && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
+            && !(self.exempt)(&decode_path(req.uri().path()));
+        if !settings.csrf_use_sessions && !enforce {
+            let state = state_for(cookie_from_headers(
+                req.headers(),
+                &settings.csrf_cookie_name,
+            ));
+            req.extensions_mut().insert(state.clone());
+            return Before::Ready(req, state);
+        }
+        // The rare case is boxed, so that its state does not make every request's future
+        // bigger.
+        let cookie_value =
+            cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
+        let (settings, session, failure) = (settings.clone(), session.cloned(), self.failure);
+        Before::Checking(Box::pin(async move {
+            process_request(
+                req,
+                &settings,
+                session.as_ref(),
+                cookie_value,
+                enforce,
+                failure,
+            )
+            .await
+        }))
+    }
+
+    /// Django's `process_response`: sends the secret (cookie, or session with
+    /// CSRF_USE_SESSIONS) when a token was used or a secret made.
+    pub(crate) async fn after(
+        &self,
+        state: &Shared,
+        mut response: Response,
+        settings: &Settings,
+        session: Option<&Arc<SessionHandle>>,
+    ) -> Response {
+        let secret = {
+            let s = state.lock().unwrap_or_else(|e| e.into_inner());
+            s.needs_update.then(|| s.secret.clone()).flatten()
+        };
+        let Some(secret) = secret else {
+            return response;
+        };
+        if !settings.csrf_use_sessions {
+            set_cookie(&mut response, &secret, settings);
+        } else if let Some(handle) = session {
+            // The session middleware, outside this one, saves it with the response.
+            let _ = Box::pin(Session::new(Some(handle)).insert(SESSION_KEY, secret)).await;
+        }
+        response
     }
 }
 

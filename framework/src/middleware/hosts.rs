@@ -10,6 +10,7 @@ use super::{Middleware, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::{error_page, settings_of};
 use crate::http::{Body, Response};
+use crate::settings::Settings;
 use crate::views::debug::PageRequest;
 
 /// The Host the client asked for: the `Host` header, or the HTTP/2 authority.
@@ -126,19 +127,8 @@ impl Middleware for AllowedHostsLayer {
         F: Future<Output = Response> + Send + 'static,
     {
         let settings = settings_of(&req);
-        // Borrowed when valid UTF-8 (the common case): no allocation per request.
-        let host = match req.headers().get(header::HOST) {
-            Some(h) => String::from_utf8_lossy(h.as_bytes()),
-            None => std::borrow::Cow::Borrowed(req.uri().authority().map_or("", |a| a.as_str())),
-        };
-        let allowed = settings.effective_allowed_hosts();
-        let refused = host_error(&host, &allowed).map(|message| {
-            let err = Error::new(ErrorKind::DisallowedHost, message);
-            let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
-            error_page(&err, &page, &settings, &[], &Default::default())
-        });
         // The rest of the stack is called now: this future keeps only its pointer.
-        let outcome = match refused {
+        let outcome = match refusal(&req, &settings) {
             Some(response) => Err(response),
             None => Ok(next(req)),
         };
@@ -149,4 +139,19 @@ impl Middleware for AllowedHostsLayer {
             }
         }
     }
+}
+
+/// The 400 page for a request whose host is not in ALLOWED_HOSTS; `None` when it is.
+pub(crate) fn refusal(req: &http::Request<Body>, settings: &Settings) -> Option<Response> {
+    // Borrowed when valid UTF-8 (the common case): no allocation per request.
+    let host = match req.headers().get(header::HOST) {
+        Some(h) => String::from_utf8_lossy(h.as_bytes()),
+        None => std::borrow::Cow::Borrowed(req.uri().authority().map_or("", |a| a.as_str())),
+    };
+    let allowed = settings.effective_allowed_hosts();
+    host_error(&host, &allowed).map(|message| {
+        let err = Error::new(ErrorKind::DisallowedHost, message);
+        let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
+        error_page(&err, &page, settings, &[], &Default::default())
+    })
 }

@@ -14,6 +14,7 @@ pub mod session;
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tower_service::Service;
@@ -24,7 +25,7 @@ pub use hosts::AllowedHostsLayer;
 pub use security::SecurityHeadersLayer;
 pub use session::SessionLayer;
 
-use crate::handler::BoxFuture;
+use crate::handler::{BoxFuture, settings_of};
 use crate::http::{Body, Response};
 
 /// The rest of the stack, as a tower service.
@@ -125,49 +126,67 @@ where
     }
 }
 
-/// The built-in middleware in Django's order around `S` (the user's layers and the views),
-/// run as one future per request: security headers → allowed hosts → sessions → common →
-/// CSRF → `S`.
-#[derive(Clone)]
-pub struct Builtin<S> {
+/// What the built-in middleware call after themselves: the views, or the project's own
+/// layers around them. Its future is awaited inside the built-in middleware's own, not boxed
+/// apart.
+pub(crate) trait Next: Send + Sync + 'static {
+    /// Runs the rest of the stack for one request.
+    fn run(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send + 'static;
+}
+
+impl Next for crate::project::ProjectService {
+    fn run(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send + 'static {
+        self.respond(req)
+    }
+}
+
+/// The built-in middleware in Django's order around `S` (the user's layers and the views):
+/// security headers → allowed hosts → sessions → common → CSRF → `S`.
+///
+/// One request is one future: each layer's work before the view runs in order, the view's
+/// future is awaited in place, and each layer's work on the response runs in reverse order.
+/// Only the rare paths that wait (a CSRF check that reads the body, a session save) are
+/// boxed futures of their own.
+pub(crate) struct Builtin<S> {
     pub(crate) session: SessionLayer,
     pub(crate) common: CommonLayer,
     pub(crate) csrf: CsrfLayer,
+    pub(crate) security: security::Cached,
     pub(crate) inner: S,
 }
 
-impl<S> std::fmt::Debug for Builtin<S> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Builtin").finish_non_exhaustive()
-    }
-}
-
-impl<S> Service<http::Request<Body>> for Builtin<S>
-where
-    S: Inner + Clone,
-    S::Future: Unpin,
-{
-    type Response = Response;
-    type Error = Infallible;
-    type Future = BoxFuture<Result<Response, Infallible>>;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        self.inner.poll_ready(cx)
-    }
-
-    fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        let views = service_next(take_ready(&mut self.inner));
-        let (session, common, csrf) = (self.session.clone(), self.common, self.csrf);
-        // Each layer's future is boxed where it is made: nested by value, the futures would be
-        // copied into each other (callgrind: 28.8k instructions per request boxed, 43.2k
-        // nested by value).
-        let fut = SecurityHeadersLayer.call(req, move |req| {
-            Box::pin(AllowedHostsLayer.call(req, move |req| {
-                Box::pin(session.call(req, move |req| {
-                    Box::pin(common.call(req, move |req| Box::pin(csrf.call(req, views))))
-                }))
-            }))
-        });
-        Box::pin(async move { Ok(fut.await) })
+impl<S: Next> Builtin<S> {
+    /// Answers one request.
+    pub(crate) async fn respond(self: Arc<Self>, mut req: http::Request<Body>) -> Response {
+        let settings = settings_of(&req);
+        let secure = security::is_secure(&req);
+        let with_headers = |mut response: Response| {
+            self.security.add(&settings, &mut response, secure);
+            response
+        };
+        if let Some(refused) = hosts::refusal(&req, &settings) {
+            return with_headers(refused);
+        }
+        let session = match self.session.attach(&mut req, &settings) {
+            Ok(session) => session,
+            Err(failed) => return with_headers(*failed),
+        };
+        let slash = self.common.before(&req, &settings);
+        let checked = match self.csrf.before(req, &settings, session.handle()) {
+            csrf::Before::Ready(req, state) => Ok((req, state)),
+            csrf::Before::Checking(check) => check.await,
+        };
+        let response = match checked {
+            Ok((req, state)) => {
+                let response = self.inner.run(req).await;
+                self.csrf
+                    .after(&state, response, &settings, session.handle())
+                    .await
+            }
+            Err(refused) => refused,
+        };
+        let response = self.common.after(slash, response, &settings);
+        let response = session.finish(response, &settings).await;
+        with_headers(response)
     }
 }

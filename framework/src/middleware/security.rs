@@ -5,6 +5,7 @@ use http::{HeaderValue, header};
 use tower_layer::Layer;
 
 use std::future::Future;
+use std::sync::Arc;
 
 use super::{Middleware, Wrapped};
 use crate::handler::settings_of;
@@ -33,63 +34,108 @@ impl Middleware for SecurityHeadersLayer {
         N: FnOnce(http::Request<Body>) -> F + Send + 'static,
         F: Future<Output = Response> + Send + 'static,
     {
-        let settings = settings_of(&req);
-        let secure = req.uri().scheme() == Some(&http::uri::Scheme::HTTPS);
+        let headers = SecurityHeaders::new(&settings_of(&req));
+        let secure = is_secure(&req);
         let fut = next(req);
         async move {
             let mut response = fut.await;
-            add_headers(&mut response, &settings, secure);
+            headers.add(&mut response, secure);
             response
         }
     }
 }
 
+/// Whether the request came over HTTPS (HSTS is only sent then).
+pub(crate) fn is_secure(req: &http::Request<Body>) -> bool {
+    req.uri().scheme() == Some(&http::uri::Scheme::HTTPS)
+}
+
 /// Django's `Cross-Origin-Opener-Policy`, made once.
 const COOP: header::HeaderName = header::HeaderName::from_static("cross-origin-opener-policy");
 
-fn set_default(response: &mut Response, name: header::HeaderName, value: &str) {
-    if value.is_empty() {
-        return;
+/// The headers the settings ask for, made once: per response, only a lookup and a copy of
+/// a shared value each.
+#[derive(Debug, Clone)]
+pub(crate) struct SecurityHeaders {
+    always: Vec<(header::HeaderName, HeaderValue)>,
+    hsts: Option<HeaderValue>,
+}
+
+impl SecurityHeaders {
+    /// The headers `settings` ask for; one whose value is empty or not a valid header value
+    /// is left out.
+    pub(crate) fn new(s: &Settings) -> Self {
+        let value = |v: &str| match v {
+            "" => None,
+            "DENY" => Some(HeaderValue::from_static("DENY")),
+            "nosniff" => Some(HeaderValue::from_static("nosniff")),
+            "same-origin" => Some(HeaderValue::from_static("same-origin")),
+            other => HeaderValue::from_str(other).ok(),
+        };
+        let mut always = Vec::new();
+        let mut push = |name, v: Option<HeaderValue>| {
+            if let Some(v) = v {
+                always.push((name, v));
+            }
+        };
+        push(
+            header::X_FRAME_OPTIONS,
+            value(&s.x_frame_options.to_ascii_uppercase()),
+        );
+        if s.secure_content_type_nosniff {
+            push(header::X_CONTENT_TYPE_OPTIONS, value("nosniff"));
+        }
+        push(header::REFERRER_POLICY, value(&s.secure_referrer_policy));
+        push(COOP, value(&s.secure_cross_origin_opener_policy));
+        let hsts = (s.secure_hsts_seconds > 0).then(|| {
+            let mut v = format!("max-age={}", s.secure_hsts_seconds);
+            if s.secure_hsts_include_subdomains {
+                v.push_str("; includeSubDomains");
+            }
+            if s.secure_hsts_preload {
+                v.push_str("; preload");
+            }
+            v
+        });
+        SecurityHeaders {
+            always,
+            hsts: hsts.and_then(|v| value(&v)),
+        }
     }
-    let header::Entry::Vacant(slot) = response.headers_mut().entry(name) else {
-        return;
-    };
-    // The defaults are static values: no parsing or copying per request.
-    let value = match value {
-        "DENY" => Ok(HeaderValue::from_static("DENY")),
-        "nosniff" => Ok(HeaderValue::from_static("nosniff")),
-        "same-origin" => Ok(HeaderValue::from_static("same-origin")),
-        other => HeaderValue::from_str(other),
-    };
-    if let Ok(v) = value {
-        slot.insert(v);
+
+    /// Adds each header `response` does not have yet (HSTS only over HTTPS).
+    pub(crate) fn add(&self, response: &mut Response, secure: bool) {
+        let headers = response.headers_mut();
+        for (name, value) in &self.always {
+            if let header::Entry::Vacant(slot) = headers.entry(name) {
+                slot.insert(value.clone());
+            }
+        }
+        if secure
+            && let Some(value) = &self.hsts
+            && let header::Entry::Vacant(slot) = headers.entry(header::STRICT_TRANSPORT_SECURITY)
+        {
+            slot.insert(value.clone());
+        }
     }
 }
 
-fn add_headers(response: &mut Response, s: &Settings, secure: bool) {
-    let frame = &s.x_frame_options;
-    if frame.eq_ignore_ascii_case("DENY") {
-        set_default(response, header::X_FRAME_OPTIONS, "DENY");
-    } else {
-        set_default(
-            response,
-            header::X_FRAME_OPTIONS,
-            &frame.to_ascii_uppercase(),
-        );
-    }
-    if s.secure_content_type_nosniff {
-        set_default(response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    }
-    set_default(response, header::REFERRER_POLICY, &s.secure_referrer_policy);
-    set_default(response, COOP, &s.secure_cross_origin_opener_policy);
-    if secure && s.secure_hsts_seconds > 0 {
-        let mut value = format!("max-age={}", s.secure_hsts_seconds);
-        if s.secure_hsts_include_subdomains {
-            value.push_str("; includeSubDomains");
+/// The security headers of the settings a service last saw, kept so that they are made
+/// once, not per request.
+#[derive(Debug, Default)]
+pub(crate) struct Cached(std::sync::OnceLock<(Arc<Settings>, SecurityHeaders)>);
+
+impl Cached {
+    /// Adds the headers `settings` ask for to `response`.
+    pub(crate) fn add(&self, settings: &Arc<Settings>, response: &mut Response, secure: bool) {
+        let (cached_for, headers) = self
+            .0
+            .get_or_init(|| (settings.clone(), SecurityHeaders::new(settings)));
+        if Arc::ptr_eq(cached_for, settings) {
+            headers.add(response, secure);
+        } else {
+            // Other settings than the first (a test that changes them): made afresh.
+            SecurityHeaders::new(settings).add(response, secure);
         }
-        if s.secure_hsts_preload {
-            value.push_str("; preload");
-        }
-        set_default(response, header::STRICT_TRANSPORT_SECURITY, &value);
     }
 }

@@ -5,7 +5,7 @@
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
-use http::{HeaderValue, header};
+use http::{HeaderValue, Method, Uri, header};
 use tower_layer::Layer;
 
 use super::csrf::patch_vary;
@@ -130,72 +130,120 @@ impl Middleware for SessionLayer {
         F: Future<Output = Response> + Send + 'static,
     {
         let settings = settings_of(&req);
+        // The rest of the stack is called now: this future keeps only its pointer.
+        let ready = self
+            .attach(&mut req, &settings)
+            .map(|attached| (attached, next(req)));
+        async move {
+            match ready {
+                Ok((attached, fut)) => attached.finish(fut.await, &settings).await,
+                Err(response) => *response,
+            }
+        }
+    }
+}
+
+/// The session attached to one request, for the middleware's work on the response.
+pub(crate) struct Attached {
+    handle: Arc<SessionHandle>,
+    cookie_sent: bool,
+    method: Method,
+    uri: Uri,
+}
+
+impl SessionLayer {
+    /// Attaches the session the cookie names (loaded when the view first uses it); the 500
+    /// page when SESSION_ENGINE cannot be used.
+    pub(crate) fn attach(
+        &self,
+        req: &mut http::Request<Body>,
+        settings: &Arc<Settings>,
+    ) -> Result<Attached, Box<Response>> {
         let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
-        let cookie_sent = sent.is_some();
-        let handle = match self.store(&settings) {
+        match self.store(settings) {
             Ok(store) => {
                 let handle = Arc::new(SessionHandle::new(store, settings.clone(), sent));
+                let cookie_sent = sent.is_some();
                 req.extensions_mut().insert(handle.clone());
-                Ok(handle)
+                Ok(Attached {
+                    handle,
+                    cookie_sent,
+                    method: req.method().clone(),
+                    uri: req.uri().clone(),
+                })
             }
             Err(message) => {
                 let err = Error::new(ErrorKind::Internal, message);
                 let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
-                Err(error_page(&err, &page, &settings, &[], &Default::default()))
+                Err(Box::new(error_page(
+                    &err,
+                    &page,
+                    settings,
+                    &[],
+                    &Default::default(),
+                )))
             }
+        }
+    }
+}
+
+impl Attached {
+    /// The session's handle.
+    pub(crate) fn handle(&self) -> Option<&Arc<SessionHandle>> {
+        Some(&self.handle)
+    }
+
+    /// Django's `process_response`: saves a changed session (never on a 5xx) and sets its
+    /// cookie, deletes the cookie of an emptied one, and adds `Vary: Cookie` when it was used.
+    pub(crate) async fn finish(self, mut response: Response, settings: &Settings) -> Response {
+        let Attached {
+            handle,
+            cookie_sent,
+            method,
+            uri,
+        } = self;
+        let mut state = handle.state.lock().await;
+        let no_key = if state.accessed {
+            state.key.is_none()
+        } else {
+            handle.cookie_key.is_none()
         };
-        let (method, uri) = (req.method().clone(), req.uri().clone());
-        // The rest of the stack is called now: this future keeps only its pointer.
-        let ready = handle.map(|handle| (handle, next(req)));
-        async move {
-            let (handle, fut) = match ready {
-                Ok(ready) => ready,
-                Err(response) => return response,
-            };
-            let mut response = fut.await;
-            let mut state = handle.state.lock().await;
-            let key_now = if state.accessed {
-                state.key.clone()
-            } else {
-                handle.cookie_key.clone()
-            };
-            let empty = key_now.is_none() && state.data.is_empty();
-            if cookie_sent && empty {
-                // Django deletes the cookie of an empty session.
-                if let Some(v) = deletion_header(&settings) {
+        let empty = no_key && state.data.is_empty();
+        if cookie_sent && empty {
+            // Django deletes the cookie of an empty session.
+            if let Some(v) = deletion_header(settings) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            patch_vary(&mut response, "Cookie");
+            return response;
+        }
+        if state.accessed {
+            patch_vary(&mut response, "Cookie");
+        }
+        let save = state.modified || (settings.session_save_every_request && state.accessed);
+        if !save || empty || response.status().is_server_error() {
+            return response;
+        }
+        let (age, at_browser_close) = handle.expiry(&state);
+        let (key, data) = (state.key.clone(), state.data.clone());
+        let saved = Box::pin(run(&handle.store, move |s| {
+            s.save(key.as_deref(), &data, age)
+        }))
+        .await;
+        match saved {
+            Ok(key) => {
+                state.key = Some(key.clone());
+                let max_age = (!at_browser_close).then_some(age.as_secs());
+                if let Some(v) = cookie_header(settings, &key, max_age) {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }
-                patch_vary(&mut response, "Cookie");
-                return response;
+                response
             }
-            if state.accessed {
-                patch_vary(&mut response, "Cookie");
+            Err(e) => {
+                let headers = http::HeaderMap::new();
+                let page = PageRequest::new(&method, &uri, &headers, None);
+                error_page(&e, &page, settings, &[], &Default::default())
             }
-            let save = state.modified || (settings.session_save_every_request && state.accessed);
-            if !save || empty || response.status().is_server_error() {
-                return response;
-            }
-            let (age, at_browser_close) = handle.expiry(&state);
-            let (key, data) = (state.key.clone(), state.data.clone());
-            let saved = Box::pin(run(&handle.store, move |s| {
-                s.save(key.as_deref(), &data, age)
-            }))
-            .await;
-            match saved {
-                Ok(key) => {
-                    state.key = Some(key.clone());
-                    let max_age = (!at_browser_close).then_some(age.as_secs());
-                    if let Some(v) = cookie_header(&settings, &key, max_age) {
-                        response.headers_mut().append(header::SET_COOKIE, v);
-                    }
-                }
-                Err(e) => {
-                    let headers = http::HeaderMap::new();
-                    let page = PageRequest::new(&method, &uri, &headers, None);
-                    return error_page(&e, &page, &settings, &[], &Default::default());
-                }
-            }
-            response
         }
     }
 }

@@ -16,7 +16,6 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tower::ServiceExt;
 
 use crate::http::{Body, Response};
 use crate::project::ProjectService;
@@ -105,13 +104,13 @@ pub async fn shutdown_signal() {
     }
 }
 
-async fn handle(
-    service: ProjectService,
-    settings: Arc<Settings>,
+fn handle(
+    service: &ProjectService,
+    settings: &Arc<Settings>,
     mut req: http::Request<Incoming>,
     log: bool,
-) -> Result<Response, Infallible> {
-    req.extensions_mut().insert(settings);
+) -> impl Future<Output = Response> + Send + use<> {
+    req.extensions_mut().insert(settings.clone());
     let line = log.then(|| {
         format!(
             "\"{} {} {:?}\"",
@@ -128,16 +127,19 @@ async fn handle(
             Body::new(incoming)
         }
     });
-    let response = service.oneshot(req).await?;
-    if let Some(line) = line {
-        let size = response.body().size_hint().exact().unwrap_or(0);
-        eprintln!(
-            "[{}] {line} {} {size}",
-            log_time(SystemTime::now()),
-            response.status().as_u16()
-        );
+    let response = service.respond(req);
+    async move {
+        let response = response.await;
+        if let Some(line) = line {
+            let size = response.body().size_hint().exact().unwrap_or(0);
+            eprintln!(
+                "[{}] {line} {} {size}",
+                log_time(SystemTime::now()),
+                response.status().as_u16()
+            );
+        }
+        response
     }
-    Ok(response)
 }
 
 /// Serves `service` on `listener` until `shutdown` resolves, then lets in-flight requests
@@ -181,11 +183,11 @@ pub async fn serve(
         let io = IdleTimeout::new(stream, in_flight.clone(), config.header_timeout);
         let hyper_service = hyper::service::service_fn(move |req| {
             let guard = in_flight.start();
-            let response = handle(service.clone(), settings.clone(), req, log);
+            let response = handle(&service, &settings, req, log);
             async move {
                 let response = response.await;
                 drop(guard);
-                response
+                Ok::<_, Infallible>(response)
             }
         });
         let conn = builder.serve_connection(TokioIo::new(io), hyper_service);
