@@ -3,7 +3,7 @@
 //! of every unsafe request in Django's order with Django's reasons (see
 //! [`middleware::csrf`](crate::middleware::csrf)), and the 403 page.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -148,15 +148,12 @@ pub(crate) fn token_of(state: &Mutex<State>) -> String {
 /// A fresh masked token for this request, and the cookie sent with the response (Django's
 /// `get_token`), e.g. for a JavaScript client; `None` when the CSRF middleware is not on.
 pub fn get_token(request: &Request) -> Option<String> {
-    request
-        .extensions()
-        .get::<Arc<Mutex<State>>>()
-        .map(|state| token_of(state))
+    request.csrf_state().map(|state| token_of(state))
 }
 
 /// A new secret for this request's client (Django's `rotate_token`; call it on login).
 pub fn rotate_token(request: &Request) {
-    if let Some(state) = request.extensions().get::<Arc<Mutex<State>>>() {
+    if let Some(state) = request.csrf_state() {
         let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
         s.secret = Some(new_secret());
         s.needs_update = true;

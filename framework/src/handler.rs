@@ -16,6 +16,7 @@ use tower_service::Service;
 
 use crate::error::{Error, ErrorKind};
 use crate::http::{Body, ErrorResponse, IntoResponse, Request, Response};
+use crate::middleware::PerRequest;
 use crate::settings::Settings;
 use crate::urls::{Pattern, ResolverMatch, UrlConf};
 use crate::views::debug::{PageRequest, technical_404, technical_500};
@@ -64,35 +65,44 @@ impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
     }
 
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
-        let fut = handle::<U>(req, self.handlers);
+        let per_request = PerRequest::from_extensions(&req);
+        let fut = handle::<U>(req, self.handlers, per_request);
         Box::pin(async move { Ok(fut.await) })
     }
 }
 
 impl<U: UrlConf> crate::middleware::Next for ViewService<U> {
-    fn run(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send + 'static {
-        handle::<U>(req, self.handlers)
+    fn run(
+        &self,
+        req: http::Request<Body>,
+        per_request: PerRequest,
+    ) -> impl Future<Output = Response> + Send + 'static {
+        handle::<U>(req, self.handlers, per_request)
     }
 }
 
-async fn handle<U: UrlConf>(req: http::Request<Body>, handlers: ErrorHandlers) -> Response {
+async fn handle<U: UrlConf>(
+    req: http::Request<Body>,
+    handlers: ErrorHandlers,
+    per_request: PerRequest,
+) -> Response {
     let handlers = &handlers;
-    let settings = settings_of(&req);
+    let settings = &per_request.settings;
     let (head, body) = req.into_parts();
     // No body (most GETs): nothing to read, and no read future inside this one.
     let body = if http_body::Body::is_end_stream(&body) {
         Ok(Bytes::new())
     } else {
-        Box::pin(read_body(&head.headers, body, &settings)).await
+        Box::pin(read_body(&head.headers, body, settings)).await
     };
     let body = match body {
         Ok(b) => b,
         Err(e) => {
             let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
-            return error_page(&e, &page, &settings, U::patterns(), handlers);
+            return error_page(&e, &page, settings, U::patterns(), handlers);
         }
     };
-    let mut request = Request::new(head, body, settings);
+    let mut request = Request::new(head, body, per_request);
     if request.settings().debug
         && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
     {

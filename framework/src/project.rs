@@ -25,8 +25,12 @@ use crate::views::{ErrorHandler, ErrorHandlers};
 /// cloning it only counts a reference, and each request is one boxed future.
 #[derive(Clone)]
 pub struct ProjectService {
-    respond: Arc<dyn Fn(http::Request<Body>) -> BoxFuture<Response> + Send + Sync>,
+    respond: Arc<Respond>,
+    settings: Option<Arc<Settings>>,
 }
+
+type Respond =
+    dyn Fn(http::Request<Body>, Option<Arc<Settings>>) -> BoxFuture<Response> + Send + Sync;
 
 impl std::fmt::Debug for ProjectService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -36,11 +40,22 @@ impl std::fmt::Debug for ProjectService {
 
 impl ProjectService {
     fn from_fn(
-        respond: impl Fn(http::Request<Body>) -> BoxFuture<Response> + Send + Sync + 'static,
+        respond: impl Fn(http::Request<Body>, Option<Arc<Settings>>) -> BoxFuture<Response>
+        + Send
+        + Sync
+        + 'static,
     ) -> Self {
         ProjectService {
             respond: Arc::new(respond),
+            settings: None,
         }
+    }
+
+    /// The service with these settings for every request. Without, a request's settings are
+    /// the `Arc<Settings>` in its extensions, or the defaults.
+    pub fn with_settings(mut self, settings: Arc<Settings>) -> Self {
+        self.settings = Some(settings);
+        self
     }
 
     /// A tower service, called as tower services are: a clone per request, made ready first.
@@ -53,7 +68,10 @@ impl ProjectService {
             + 'static,
         S::Future: Send + 'static,
     {
-        ProjectService::from_fn(move |req| {
+        ProjectService::from_fn(move |mut req, settings| {
+            if let Some(settings) = settings {
+                req.extensions_mut().insert(settings);
+            }
             let service = service.clone();
             Box::pin(async move {
                 match tower::ServiceExt::oneshot(service, req).await {
@@ -66,7 +84,7 @@ impl ProjectService {
 
     /// Answers one request.
     pub fn respond(&self, req: http::Request<Body>) -> BoxFuture<Response> {
-        (self.respond)(req)
+        (self.respond)(req, self.settings.clone())
     }
 }
 
@@ -257,7 +275,9 @@ impl<U: UrlConf> Project<U> {
             security: Default::default(),
             inner,
         });
-        ProjectService::from_fn(move |req| Box::pin(builtin.clone().respond(req)))
+        ProjectService::from_fn(move |req, settings| {
+            Box::pin(builtin.clone().respond(req, settings))
+        })
     }
 
     /// Runs the command named on the command line, as Django's `manage.py` does.

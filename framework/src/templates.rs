@@ -45,10 +45,7 @@ impl Context {
     pub fn of(request: &Request) -> Self {
         Context {
             settings: request.shared_settings(),
-            csrf: request
-                .extensions()
-                .get::<Arc<Mutex<crate::csrf::State>>>()
-                .cloned(),
+            csrf: request.csrf_state().cloned(),
             path: request.shared_path(),
             // Shares the request's bytes: no copy.
             full_path: request.path_and_query().cloned(),
@@ -77,8 +74,32 @@ fn current<T>(f: impl FnOnce(Option<&Context>) -> T) -> T {
 /// Renders `template` with the request's context into a 200 HTML response (Django's
 /// `render(request, "page.html", context)`).
 pub fn render<T: Template>(request: &Request, template: T) -> Result<Response> {
-    let html = Context::of(request).scope(|| template.render())?;
+    let html = Context::of(request).scope(|| render_bytes(&template))?;
     Ok(Html(html).into_response())
+}
+
+thread_local! {
+    /// A page is rendered into this buffer, grown once to the largest page (up to 256 KiB),
+    /// then copied out
+    /// at its exact size: no reallocation while rendering, and a body that needs no more
+    /// allocation to be sent.
+    static BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+fn render_bytes<T: Template>(template: &T) -> askama::Result<bytes::Bytes> {
+    // Taken out, not borrowed: a template that renders another inside gets a fresh buffer.
+    let mut buffer = BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    buffer.clear();
+    let rendered = template.render_into(&mut buffer);
+    let bytes = bytes::Bytes::copy_from_slice(buffer.as_bytes());
+    BUFFER.with(|b| {
+        let mut kept = b.borrow_mut();
+        // A huge page's buffer is let go, so that a worker thread does not keep it.
+        if kept.capacity() < buffer.capacity() && buffer.capacity() <= 256 * 1024 {
+            *kept = buffer;
+        }
+    });
+    rendered.map(|()| bytes)
 }
 
 /// Django's HTML escaping (`& < > " '` → `&amp; &lt; &gt; &quot; &#x27;`), for askama.
@@ -132,6 +153,19 @@ pub struct StaticUrl<'a>(pub &'a str);
 
 impl fmt::Display for StaticUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f)
+    }
+}
+
+/// What askama writes with, without `fmt`'s machinery.
+impl askama::FastWritable for StaticUrl<'_> {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(self.write(dest)?)
+    }
+}
+
+impl StaticUrl<'_> {
+    fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         current(|c| match c {
             Some(c) => write_static_url(f, &c.settings.static_url, self.0),
             None => write_static_url(f, &Settings::default().static_url, self.0),
@@ -139,7 +173,7 @@ impl fmt::Display for StaticUrl<'_> {
     }
 }
 
-fn write_static_url(f: &mut fmt::Formatter<'_>, prefix: &str, path: &str) -> fmt::Result {
+fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str) -> fmt::Result {
     if !prefix.starts_with('/') && !prefix.contains("://") {
         f.write_str("/")?;
     }
@@ -166,6 +200,12 @@ pub struct ReversedUrl(pub &'static str);
 impl fmt::Display for ReversedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&crate::html::escape(self.0))
+    }
+}
+
+impl askama::FastWritable for ReversedUrl {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(dest.write_str(&crate::html::escape(self.0))?)
     }
 }
 
@@ -249,6 +289,16 @@ pub struct EscapedStr<'a>(&'a str);
 impl fmt::Display for EscapedStr<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         askama::filters::Escaper::write_escaped_str(&DjangoHtml, f, self.0)
+    }
+}
+
+impl askama::FastWritable for EscapedStr<'_> {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(askama::filters::Escaper::write_escaped_str(
+            &DjangoHtml,
+            dest,
+            self.0,
+        )?)
     }
 }
 

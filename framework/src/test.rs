@@ -56,9 +56,10 @@ impl Client {
             settings.secret_key = "manouche-test-secret-key".into();
         }
         adjust(&mut settings);
+        let settings = Arc::new(settings);
         Client {
-            service: project.service(),
-            settings: Arc::new(settings),
+            service: project.service().with_settings(settings.clone()),
+            settings,
             cookies: BTreeMap::new(),
             host: "testserver".into(),
             enforce_csrf_checks: false,
@@ -149,7 +150,6 @@ impl Client {
         let mut request = builder
             .body(Body::from(body))
             .unwrap_or_else(|e| panic!("cannot build a request for {path:?}: {e}"));
-        request.extensions_mut().insert(self.settings.clone());
         if !self.enforce_csrf_checks {
             request
                 .extensions_mut()

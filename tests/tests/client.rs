@@ -234,6 +234,22 @@ async fn user_tower_layers_plug_in_even_when_they_change_the_body_type() {
 }
 
 #[tokio::test]
+async fn behind_user_layers_views_still_get_the_settings_session_and_csrf_token() {
+    use tower::util::MapResponseLayer;
+    let project = manouche_tests::project().layer(MapResponseLayer::new(|r: manouche::Response| r));
+    let mut c = Client::new(&project, |s| {
+        s.session_engine = "memory".into();
+        s.session_cookie_name = "layered_session".into();
+    });
+    assert_eq!(c.get("/session/set/fruit/fig").await.text(), "set");
+    assert!(c.cookie("layered_session").is_some());
+    assert_eq!(c.get("/session/get/fruit").await.text(), "fig");
+    let token = c.get("/token").await.text();
+    assert_eq!(token.len(), 64, "{token:?}");
+    assert!(c.cookie("csrftoken").is_some());
+}
+
+#[tokio::test]
 async fn the_demo_in_process() {
     let mut c = Client::new(&demo::project(), |_| {});
     assert!(

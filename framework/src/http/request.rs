@@ -5,6 +5,7 @@ use std::sync::Arc;
 use bytes::Bytes;
 use http::{HeaderMap, Method, request::Parts};
 
+use crate::middleware::PerRequest;
 use crate::settings::Settings;
 use crate::urls::ResolverMatch;
 
@@ -16,12 +17,14 @@ pub struct Request {
     /// The decoded path, shared with the resolver match.
     path: Arc<str>,
     settings: Arc<Settings>,
+    session: Option<Arc<crate::sessions::SessionHandle>>,
+    csrf: Option<crate::middleware::csrf::Shared>,
     resolver_match: Option<ResolverMatch>,
 }
 
 impl Request {
     /// Builds a request from its parts; `path` is the percent-decoded path.
-    pub(crate) fn new(head: Parts, body: Bytes, settings: Arc<Settings>) -> Self {
+    pub(crate) fn new(head: Parts, body: Bytes, per_request: PerRequest) -> Self {
         let raw = head.uri.path();
         let path: Arc<str> = if raw.contains('%') {
             crate::urls::decode_path(raw).into()
@@ -32,7 +35,9 @@ impl Request {
             head,
             body,
             path,
-            settings,
+            settings: per_request.settings,
+            session: per_request.session,
+            csrf: per_request.csrf,
             resolver_match: None,
         }
     }
@@ -131,13 +136,14 @@ impl Request {
         self.settings.clone()
     }
 
+    /// The CSRF state the middleware made, if it is on.
+    pub(crate) fn csrf_state(&self) -> Option<&crate::middleware::csrf::Shared> {
+        self.csrf.as_ref()
+    }
+
     /// The visitor's session (Django's `request.session`): `request.session().get("tasks")`.
     pub fn session(&self) -> crate::sessions::Session<'_> {
-        crate::sessions::Session::new(
-            self.head
-                .extensions
-                .get::<std::sync::Arc<crate::sessions::SessionHandle>>(),
-        )
+        crate::sessions::Session::new(self.session.as_ref())
     }
 
     /// Which route matched: view, route, names (Django's `request.resolver_match`).

@@ -261,7 +261,6 @@ async fn process_request(
         _ => cookie_value,
     };
     let state = state_for(sent.as_deref());
-    req.extensions_mut().insert(state.clone());
     if enforce {
         req = check(req, settings, sent.as_deref(), failure)
             .await
@@ -299,11 +298,15 @@ impl Middleware for CsrfLayer {
         let session = req.extensions().get::<Arc<SessionHandle>>().cloned();
         // Usually nothing here waits (a safe method, the secret in the cookie): the rest of
         // the stack is called now and this future only keeps a pointer to it.
+        let next = move |mut req: http::Request<Body>, state: &Shared| {
+            req.extensions_mut().insert(state.clone());
+            next(req)
+        };
         let ready = match self.before(req, &settings, session.as_ref()) {
-            Before::Ready(req, state) => Ok((next(req), state)),
+            Before::Ready(req, state) => Ok((next(req, &state), state)),
             Before::Checking(check) => Err(Box::pin(async move {
                 let (req, state) = check.await?;
-                Ok::<_, Response>((next(req), state))
+                Ok::<_, Response>((next(req, &state), state))
             })),
         };
         async move {
@@ -337,7 +340,7 @@ impl CsrfLayer {
     /// Django's `process_request` and `process_view`.
     pub(crate) fn before(
         &self,
-        mut req: http::Request<Body>,
+        req: http::Request<Body>,
         settings: &Arc<Settings>,
         session: Option<&Arc<SessionHandle>>,
     ) -> Before {
@@ -353,7 +356,6 @@ impl CsrfLayer {
                 req.headers(),
                 &settings.csrf_cookie_name,
             ));
-            req.extensions_mut().insert(state.clone());
             return Before::Ready(req, state);
         }
         // The rare case is boxed, so that its state does not make every request's future

@@ -27,6 +27,8 @@ pub use session::SessionLayer;
 
 use crate::handler::{BoxFuture, settings_of};
 use crate::http::{Body, Response};
+use crate::sessions::SessionHandle;
+use crate::settings::Settings;
 
 /// The rest of the stack, as a tower service.
 pub trait Inner:
@@ -126,16 +128,59 @@ where
     }
 }
 
+/// What the middleware hand the view of one request: the settings, the session, the CSRF
+/// state. Passed to the views directly; in the request's extensions only when the project's
+/// own layers stand between (or a middleware is used on its own, as a tower layer).
+#[derive(Clone, Default)]
+pub(crate) struct PerRequest {
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) session: Option<Arc<SessionHandle>>,
+    pub(crate) csrf: Option<csrf::Shared>,
+}
+
+impl PerRequest {
+    /// What the middleware put in the request's extensions.
+    pub(crate) fn from_extensions<B>(req: &http::Request<B>) -> Self {
+        let ext = req.extensions();
+        PerRequest {
+            settings: settings_of(req),
+            session: ext.get::<Arc<SessionHandle>>().cloned(),
+            csrf: ext.get::<csrf::Shared>().cloned(),
+        }
+    }
+
+    /// Puts it in the request's extensions, for layers and views further in.
+    pub(crate) fn into_extensions(self, req: &mut http::Request<Body>) {
+        let ext = req.extensions_mut();
+        ext.insert(self.settings);
+        if let Some(session) = self.session {
+            ext.insert(session);
+        }
+        if let Some(csrf) = self.csrf {
+            ext.insert(csrf);
+        }
+    }
+}
+
 /// What the built-in middleware call after themselves: the views, or the project's own
 /// layers around them. Its future is awaited inside the built-in middleware's own, not boxed
 /// apart.
 pub(crate) trait Next: Send + Sync + 'static {
     /// Runs the rest of the stack for one request.
-    fn run(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send + 'static;
+    fn run(
+        &self,
+        req: http::Request<Body>,
+        per_request: PerRequest,
+    ) -> impl Future<Output = Response> + Send + 'static;
 }
 
 impl Next for crate::project::ProjectService {
-    fn run(&self, req: http::Request<Body>) -> impl Future<Output = Response> + Send + 'static {
+    fn run(
+        &self,
+        mut req: http::Request<Body>,
+        per_request: PerRequest,
+    ) -> impl Future<Output = Response> + Send + 'static {
+        per_request.into_extensions(&mut req);
         self.respond(req)
     }
 }
@@ -157,8 +202,12 @@ pub(crate) struct Builtin<S> {
 
 impl<S: Next> Builtin<S> {
     /// Answers one request.
-    pub(crate) async fn respond(self: Arc<Self>, mut req: http::Request<Body>) -> Response {
-        let settings = settings_of(&req);
+    pub(crate) async fn respond(
+        self: Arc<Self>,
+        req: http::Request<Body>,
+        settings: Option<Arc<Settings>>,
+    ) -> Response {
+        let settings = settings.unwrap_or_else(|| settings_of(&req));
         let secure = security::is_secure(&req);
         let with_headers = |mut response: Response| {
             self.security.add(&settings, &mut response, secure);
@@ -167,7 +216,7 @@ impl<S: Next> Builtin<S> {
         if let Some(refused) = hosts::refusal(&req, &settings) {
             return with_headers(refused);
         }
-        let session = match self.session.attach(&mut req, &settings) {
+        let session = match self.session.attach(&req, &settings) {
             Ok(session) => session,
             Err(failed) => return with_headers(*failed),
         };
@@ -178,7 +227,12 @@ impl<S: Next> Builtin<S> {
         };
         let response = match checked {
             Ok((req, state)) => {
-                let response = self.inner.run(req).await;
+                let per_request = PerRequest {
+                    settings: settings.clone(),
+                    session: session.handle().cloned(),
+                    csrf: Some(state.clone()),
+                };
+                let response = self.inner.run(req, per_request).await;
                 self.csrf
                     .after(&state, response, &settings, session.handle())
                     .await

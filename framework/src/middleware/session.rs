@@ -131,9 +131,10 @@ impl Middleware for SessionLayer {
     {
         let settings = settings_of(&req);
         // The rest of the stack is called now: this future keeps only its pointer.
-        let ready = self
-            .attach(&mut req, &settings)
-            .map(|attached| (attached, next(req)));
+        let ready = self.attach(&req, &settings).map(|attached| {
+            req.extensions_mut().insert(attached.handle.clone());
+            (attached, next(req))
+        });
         async move {
             match ready {
                 Ok((attached, fut)) => attached.finish(fut.await, &settings).await,
@@ -152,11 +153,11 @@ pub(crate) struct Attached {
 }
 
 impl SessionLayer {
-    /// Attaches the session the cookie names (loaded when the view first uses it); the 500
-    /// page when SESSION_ENGINE cannot be used.
+    /// The session the cookie names (loaded when the view first uses it); the 500 page when
+    /// SESSION_ENGINE cannot be used.
     pub(crate) fn attach(
         &self,
-        req: &mut http::Request<Body>,
+        req: &http::Request<Body>,
         settings: &Arc<Settings>,
     ) -> Result<Attached, Box<Response>> {
         let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
@@ -164,7 +165,6 @@ impl SessionLayer {
             Ok(store) => {
                 let handle = Arc::new(SessionHandle::new(store, settings.clone(), sent));
                 let cookie_sent = sent.is_some();
-                req.extensions_mut().insert(handle.clone());
                 Ok(Attached {
                     handle,
                     cookie_sent,

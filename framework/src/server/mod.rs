@@ -106,11 +106,9 @@ pub async fn shutdown_signal() {
 
 fn handle(
     service: &ProjectService,
-    settings: &Arc<Settings>,
-    mut req: http::Request<Incoming>,
+    req: http::Request<Incoming>,
     log: bool,
 ) -> impl Future<Output = Response> + Send + use<> {
-    req.extensions_mut().insert(settings.clone());
     let line = log.then(|| {
         format!(
             "\"{} {} {:?}\"",
@@ -160,6 +158,7 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(config.max_header_size).unwrap_or(u32::MAX));
     let builder = Arc::new(builder);
+    let service = service.with_settings(settings);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {
@@ -177,13 +176,12 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let service = service.clone();
-        let settings = settings.clone();
         let log = config.access_log;
         let in_flight = InFlight::default();
         let io = IdleTimeout::new(stream, in_flight.clone(), config.header_timeout);
         let hyper_service = hyper::service::service_fn(move |req| {
             let guard = in_flight.start();
-            let response = handle(&service, &settings, req, log);
+            let response = handle(&service, req, log);
             async move {
                 let response = response.await;
                 drop(guard);
