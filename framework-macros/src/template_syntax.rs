@@ -247,7 +247,10 @@ pub fn rewrite(text: &str, template: &str) -> Result<(String, Vec<UrlTag>), Synt
                             w[3]
                         )));
                     } else {
-                        out.push_str(&format!("{{{{ manouche::__private::StaticUrl({arg}) }}}}"));
+                        // Escaped by `StaticUrl` itself, piece by piece, as it is written.
+                        out.push_str(&format!(
+                            "{{{{ manouche::__private::askama::filters::Safe(manouche::__private::StaticUrl({arg}).escaped()) }}}}"
+                        ));
                     }
                     after_tag = end + 2;
                 }

@@ -164,7 +164,38 @@ impl askama::FastWritable for StaticUrl<'_> {
     }
 }
 
-impl StaticUrl<'_> {
+/// `{% static %}` in a page: the URL escaped Django's way.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct EscapedStaticUrl<'a>(StaticUrl<'a>);
+
+impl fmt::Display for EscapedStaticUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(&mut Escaping(f))
+    }
+}
+
+impl askama::FastWritable for EscapedStaticUrl<'_> {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(self.0.write(&mut Escaping(dest))?)
+    }
+}
+
+/// A writer that escapes what goes through it, Django's way.
+struct Escaping<W>(W);
+
+impl<W: fmt::Write> fmt::Write for Escaping<W> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut self.0, s)
+    }
+}
+
+impl<'a> StaticUrl<'a> {
+    /// The URL as a page shows it.
+    pub fn escaped(self) -> EscapedStaticUrl<'a> {
+        EscapedStaticUrl(self)
+    }
+
     fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         current(|c| match c {
             Some(c) => write_static_url(f, &c.settings.static_url, self.0),
@@ -181,7 +212,30 @@ fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str) -> fmt::Re
     if !prefix.ends_with('/') {
         f.write_str("/")?;
     }
-    f.write_str(&crate::urls::quote(path.trim_start_matches('/')))
+    f.write_str(&quote_file_path(path.trim_start_matches('/')))
+}
+
+/// Characters a file path keeps in a URL (Django's `filepath_to_uri`:
+/// `quote(path, safe="/~!*()'")`).
+const FILE_PATH_SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'/')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'*')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'\'');
+
+fn quote_file_path(path: &str) -> std::borrow::Cow<'_, str> {
+    if crate::urls::reverse::needs_no_quoting(path) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    percent_encoding::utf8_percent_encode(&path.replace('\\', "/"), FILE_PATH_SAFE)
+        .to_string()
+        .into()
 }
 
 /// What `{% url … as var %}` keeps: the URL, or "" when the values do not fit (Django
@@ -309,12 +363,6 @@ pub struct Escaped<'a, T: ?Sized>(&'a T);
 
 impl<T: fmt::Display + ?Sized> fmt::Display for Escaped<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
-        impl fmt::Write for Escaping<'_, '_> {
-            fn write_str(&mut self, s: &str) -> fmt::Result {
-                askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut *self.0, s)
-            }
-        }
         fmt::Write::write_fmt(&mut Escaping(f), format_args!("{}", self.0))
     }
 }

@@ -97,7 +97,11 @@ fn load_comment_static_if_and_csrf_outside_a_request() {
     .render()
     .unwrap();
     // The comment and its lines vanish; no CSRF token without a request (as in Django).
-    assert_eq!(html, "/static/css/site.css /static/a%20b.css\nyes\n[]");
+    // Quoted as Django's `filepath_to_uri` (`&` encoded, `'` kept), then escaped.
+    assert_eq!(
+        html,
+        "/static/css/site.css /static/a%20b.css /static/a%26b&#x27;s.css\nyes\n[]"
+    );
 }
 
 #[test]

@@ -79,6 +79,23 @@ fn is_same_domain(host: &str, pattern: &str) -> bool {
     }
 }
 
+/// Whether `host` is a lower-case name (with a port or not) that ALLOWED_HOSTS names exactly
+/// or allows with `*`: the usual request, answered without splitting and lower-casing. Any
+/// other host goes through [`host_error`], which this agrees with.
+fn plainly_allowed(host: &str, allowed: &[String]) -> bool {
+    let (domain, port) = match host.split_once(':') {
+        Some((domain, port)) => (domain, Some(port)),
+        None => (host, None),
+    };
+    let plain_domain = !domain.is_empty()
+        && !domain.ends_with('.')
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+    let plain_port = port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    plain_domain && plain_port && allowed.iter().any(|p| p == "*" || p == domain)
+}
+
 /// Django's `validate_host`.
 pub fn validate_host(domain: &str, allowed: &[String]) -> bool {
     allowed
@@ -149,9 +166,59 @@ pub(crate) fn refusal(req: &http::Request<Body>, settings: &Settings) -> Option<
         None => std::borrow::Cow::Borrowed(req.uri().authority().map_or("", |a| a.as_str())),
     };
     let allowed = settings.effective_allowed_hosts();
+    if plainly_allowed(&host, &allowed) {
+        return None;
+    }
     host_error(&host, &allowed).map(|message| {
         let err = Error::new(ErrorKind::DisallowedHost, message);
         let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
         error_page(&err, &page, settings, &[], &Default::default())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{host_error, plainly_allowed};
+
+    #[test]
+    fn the_fast_path_never_allows_what_the_full_check_refuses() {
+        let lists: [&[&str]; 4] = [
+            &["example.com"],
+            &[".example.com", "127.0.0.1"],
+            &["*"],
+            &["EXAMPLE.com", "[::1]"],
+        ];
+        let hosts = [
+            "example.com",
+            "example.com:8000",
+            "example.com.",
+            "Example.com",
+            "sub.example.com",
+            "example.com:",
+            "example.com:80:80",
+            "example.com:8o",
+            "127.0.0.1",
+            "127.0.0.1:8192",
+            "[::1]:8000",
+            "",
+            ":80",
+            "exa mple.com",
+            "example.com/x",
+            "évil.com",
+        ];
+        let mut fast = 0;
+        for list in lists {
+            let allowed: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+            for host in hosts {
+                if plainly_allowed(host, &allowed) {
+                    fast += 1;
+                    assert_eq!(host_error(host, &allowed), None, "{host} with {list:?}");
+                }
+            }
+        }
+        // The usual hosts do take the fast path.
+        assert!(fast >= 6, "{fast}");
+        assert!(plainly_allowed("127.0.0.1:8192", &["127.0.0.1".into()]));
+        assert!(!plainly_allowed("example.com.", &["example.com".into()]));
+    }
 }

@@ -202,7 +202,11 @@ impl Attached {
             method,
             uri,
         } = self;
-        let mut state = handle.state.lock().await;
+        // The view is done with it: free unless the view left a task holding it.
+        let mut state = match handle.state.try_lock() {
+            Ok(state) => state,
+            Err(_) => handle.state.lock().await,
+        };
         let no_key = if state.accessed {
             state.key.is_none()
         } else {

@@ -31,14 +31,17 @@ const URL_SAFE: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Percent-encodes a URL path as Django's `reverse()` does (`a b` → `a%20b`, `ü` → `%C3%BC`).
 pub fn quote(path: &str) -> Cow<'_, str> {
-    // Most paths need no escape: say so after one pass over the bytes.
-    if path
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
-    {
+    if needs_no_quoting(path) {
         return Cow::Borrowed(path);
     }
     utf8_percent_encode(path, URL_SAFE).into()
+}
+
+/// Whether `path` has only characters every quoting leaves: most paths, told after one pass
+/// over the bytes.
+pub(crate) fn needs_no_quoting(path: &str) -> bool {
+    path.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
 }
 
 /// No route fits the name and arguments (Django's `NoReverseMatch`, with its messages).
