@@ -86,23 +86,17 @@ async fn handle<U: UrlConf>(
     handlers: ErrorHandlers,
     per_request: PerRequest,
 ) -> Response {
-    let handlers = &handlers;
-    let settings = &per_request.settings;
-    let (head, body) = req.into_parts();
-    // No body (most GETs): nothing to read, and no read future inside this one.
-    let body = if http_body::Body::is_end_stream(&body) {
-        Ok(Bytes::new())
+    // What stays in this future while the view runs is the request and little else: the
+    // rare paths (a body to read, a static file) are boxed futures of their own, and the
+    // route is resolved by a plain function.
+    let mut request = if http_body::Body::is_end_stream(req.body()) {
+        Request::new(req.into_parts().0, Bytes::new(), per_request)
     } else {
-        Box::pin(read_body(&head.headers, body, settings)).await
-    };
-    let body = match body {
-        Ok(b) => b,
-        Err(e) => {
-            let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
-            return error_page(&e, &page, settings, U::patterns(), handlers);
+        match Box::pin(with_body::<U>(req, &handlers, per_request)).await {
+            Ok(request) => request,
+            Err(response) => return response,
         }
     };
-    let mut request = Request::new(head, body, per_request);
     if request.settings().debug
         && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
     {
@@ -114,21 +108,15 @@ async fn handle<U: UrlConf>(
         ))
         .await;
         let response = served.unwrap_or_else(IntoResponse::into_response);
-        return finish_response::<U>(response, &request, handlers);
+        return finish_response::<U>(response, &request, &handlers);
     }
-    let path = request.shared_path();
-    let mut rm = ResolverMatch::for_path(path.clone());
-    let matched = U::resolve(path.strip_prefix('/').unwrap_or(&path), &mut rm);
-    let response = match matched {
-        Some(m) => {
-            request.set_resolver_match(rm);
-            // Boxed: the views' futures differ in size, and the largest would otherwise set the
-            // size of every request's future (and of each copy of it).
-            match CatchPanic::new(Box::pin(U::dispatch(m, &mut request))).await {
-                Ok(r) => r,
-                Err(e) => e.into_response(),
-            }
-        }
+    let response = match resolve::<U>(&mut request) {
+        // Boxed: the views' futures differ in size, and the largest would otherwise set the
+        // size of every request's future (and of each copy of it).
+        Some(m) => match CatchPanic::new(Box::pin(U::dispatch(m, &mut request))).await {
+            Ok(r) => r,
+            Err(e) => e.into_response(),
+        },
         None => Error::new(
             ErrorKind::NotFound,
             format!(
@@ -138,7 +126,40 @@ async fn handle<U: UrlConf>(
         )
         .into_response(),
     };
-    finish_response::<U>(response, &request, handlers)
+    finish_response::<U>(response, &request, &handlers)
+}
+
+/// The request with its body read, or the error page.
+async fn with_body<U: UrlConf>(
+    req: http::Request<Body>,
+    handlers: &ErrorHandlers,
+    per_request: PerRequest,
+) -> Result<Request, Response> {
+    let (head, body) = req.into_parts();
+    match read_body(&head.headers, body, &per_request.settings).await {
+        Ok(body) => Ok(Request::new(head, body, per_request)),
+        Err(e) => {
+            let page = PageRequest::new(&head.method, &head.uri, &head.headers, None);
+            Err(error_page(
+                &e,
+                &page,
+                &per_request.settings,
+                U::patterns(),
+                handlers,
+            ))
+        }
+    }
+}
+
+/// Resolves the request's path, recording the match in the request.
+fn resolve<U: UrlConf>(request: &mut Request) -> Option<U::Match> {
+    let path = request.shared_path();
+    let rm = request.resolver_match_slot(ResolverMatch::for_path(path.clone()));
+    let matched = U::resolve(path.strip_prefix('/').unwrap_or(&path), rm);
+    if matched.is_none() {
+        request.clear_resolver_match();
+    }
+    matched
 }
 
 fn finish_response<U: UrlConf>(

@@ -151,8 +151,13 @@ impl Request {
         self.resolver_match.as_ref()
     }
 
-    pub(crate) fn set_resolver_match(&mut self, m: ResolverMatch) {
-        self.resolver_match = Some(m);
+    /// Puts `m` in the request, to be filled in place by the resolver.
+    pub(crate) fn resolver_match_slot(&mut self, m: ResolverMatch) -> &mut ResolverMatch {
+        self.resolver_match.insert(m)
+    }
+
+    pub(crate) fn clear_resolver_match(&mut self) {
+        self.resolver_match = None;
     }
 
     /// Per-request data that middleware attached.

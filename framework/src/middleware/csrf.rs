@@ -317,8 +317,11 @@ impl Middleware for CsrfLayer {
                     Err(refused) => return refused,
                 },
             };
-            self.after(&state, fut.await, &settings, session.as_ref())
-                .await
+            let mut response = fut.await;
+            if let Some(saving) = self.after(&state, &mut response, &settings, session.as_ref()) {
+                saving.await;
+            }
+            response
         }
     }
 }
@@ -376,29 +379,30 @@ impl CsrfLayer {
         }))
     }
 
-    /// Django's `process_response`: sends the secret (cookie, or session with
-    /// CSRF_USE_SESSIONS) when a token was used or a secret made.
-    pub(crate) async fn after(
+    /// Django's `process_response`: sends the secret when a token was used or a secret made
+    /// — as a cookie, or with CSRF_USE_SESSIONS into the session, which the future returned
+    /// does (the session middleware, outside this one, then saves it with the response).
+    pub(crate) fn after(
         &self,
         state: &Shared,
-        mut response: Response,
+        response: &mut Response,
         settings: &Settings,
         session: Option<&Arc<SessionHandle>>,
-    ) -> Response {
+    ) -> Option<BoxFuture<()>> {
         let secret = {
             let s = state.lock().unwrap_or_else(|e| e.into_inner());
             s.needs_update.then(|| s.secret.clone()).flatten()
-        };
-        let Some(secret) = secret else {
-            return response;
-        };
+        }?;
         if !settings.csrf_use_sessions {
-            set_cookie(&mut response, &secret, settings);
-        } else if let Some(handle) = session {
-            // The session middleware, outside this one, saves it with the response.
-            let _ = Box::pin(Session::new(Some(handle)).insert(SESSION_KEY, secret)).await;
+            set_cookie(response, &secret, settings);
+            return None;
         }
-        response
+        let handle = session?.clone();
+        Some(Box::pin(async move {
+            let _ = Session::new(Some(&handle))
+                .insert(SESSION_KEY, secret)
+                .await;
+        }))
     }
 }
 

@@ -232,15 +232,22 @@ impl<S: Next> Builtin<S> {
                     session: session.handle().cloned(),
                     csrf: Some(state.clone()),
                 };
-                let response = self.inner.run(req, per_request).await;
-                self.csrf
-                    .after(&state, response, &settings, session.handle())
-                    .await
+                let mut response = self.inner.run(req, per_request).await;
+                if let Some(saving) =
+                    self.csrf
+                        .after(&state, &mut response, &settings, session.handle())
+                {
+                    saving.await;
+                }
+                response
             }
             Err(refused) => refused,
         };
         let response = self.common.after(slash, response, &settings);
-        let response = session.finish(response, &settings).await;
+        let response = match session.finish(response, &settings) {
+            session::Finished::Done(response) => response,
+            session::Finished::Saving(saving) => saving.await,
+        };
         with_headers(response)
     }
 }

@@ -12,10 +12,11 @@ use super::csrf::patch_vary;
 use super::{Middleware, Wrapped};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind};
-use crate::handler::{error_page, settings_of};
+use crate::handler::{BoxFuture, error_page, settings_of};
 use crate::http::{Body, Response, SetCookie, cookie_from_headers};
 use crate::sessions::{
-    DatabaseStore, MemoryStore, SessionHandle, SessionStore, SignedCookieStore, run,
+    DatabaseStore, MemoryStore, SessionData, SessionHandle, SessionStore, SignedCookieStore, State,
+    run,
 };
 use crate::settings::Settings;
 use crate::views::debug::PageRequest;
@@ -137,7 +138,10 @@ impl Middleware for SessionLayer {
         });
         async move {
             match ready {
-                Ok((attached, fut)) => attached.finish(fut.await, &settings).await,
+                Ok((attached, fut)) => match attached.finish(fut.await, &settings) {
+                    Finished::Done(response) => response,
+                    Finished::Saving(saving) => saving.await,
+                },
                 Err(response) => *response,
             }
         }
@@ -195,48 +199,95 @@ impl Attached {
 
     /// Django's `process_response`: saves a changed session (never on a 5xx) and sets its
     /// cookie, deletes the cookie of an emptied one, and adds `Vary: Cookie` when it was used.
-    pub(crate) async fn finish(self, mut response: Response, settings: &Settings) -> Response {
-        let Attached {
-            handle,
-            cookie_sent,
-            method,
-            uri,
-        } = self;
-        // The view is done with it: free unless the view left a task holding it.
-        let mut state = match handle.state.try_lock() {
-            Ok(state) => state,
-            Err(_) => handle.state.lock().await,
+    /// The response now, or the future that saves first.
+    pub(crate) fn finish(self, mut response: Response, settings: &Arc<Settings>) -> Finished {
+        // The view is done with the session: its lock is free unless the view left a task
+        // holding it.
+        let processed = self
+            .handle
+            .state
+            .try_lock()
+            .ok()
+            .map(|mut state| self.process(&mut state, &mut response, settings));
+        let save = match processed {
+            Some(save) => save,
+            None => {
+                let settings = settings.clone();
+                return Finished::Saving(Box::pin(async move {
+                    let save = {
+                        let mut state = self.handle.state.lock().await;
+                        self.process(&mut state, &mut response, &settings)
+                    };
+                    match save {
+                        Some(save) => self.save(save, response, &settings).await,
+                        None => response,
+                    }
+                }));
+            }
         };
+        match save {
+            None => Finished::Done(response),
+            Some(save) => {
+                let settings = settings.clone();
+                Finished::Saving(Box::pin(async move {
+                    self.save(save, response, &settings).await
+                }))
+            }
+        }
+    }
+
+    /// The headers the session's state calls for; what to save, if anything.
+    fn process(
+        &self,
+        state: &mut State,
+        response: &mut Response,
+        settings: &Settings,
+    ) -> Option<Save> {
         let no_key = if state.accessed {
             state.key.is_none()
         } else {
-            handle.cookie_key.is_none()
+            self.handle.cookie_key.is_none()
         };
         let empty = no_key && state.data.is_empty();
-        if cookie_sent && empty {
+        if self.cookie_sent && empty {
             // Django deletes the cookie of an empty session.
             if let Some(v) = deletion_header(settings) {
                 response.headers_mut().append(header::SET_COOKIE, v);
             }
-            patch_vary(&mut response, "Cookie");
-            return response;
+            patch_vary(response, "Cookie");
+            return None;
         }
         if state.accessed {
-            patch_vary(&mut response, "Cookie");
+            patch_vary(response, "Cookie");
         }
         let save = state.modified || (settings.session_save_every_request && state.accessed);
         if !save || empty || response.status().is_server_error() {
-            return response;
+            return None;
         }
-        let (age, at_browser_close) = handle.expiry(&state);
-        let (key, data) = (state.key.clone(), state.data.clone());
-        let saved = Box::pin(run(&handle.store, move |s| {
+        let (age, at_browser_close) = self.handle.expiry(state);
+        Some(Save {
+            key: state.key.clone(),
+            data: state.data.clone(),
+            age,
+            at_browser_close,
+        })
+    }
+
+    /// Saves the session, then sets its cookie; the 500 page if the store fails.
+    async fn save(self, save: Save, mut response: Response, settings: &Settings) -> Response {
+        let Save {
+            key,
+            data,
+            age,
+            at_browser_close,
+        } = save;
+        let saved = run(&self.handle.store, move |s| {
             s.save(key.as_deref(), &data, age)
-        }))
+        })
         .await;
         match saved {
             Ok(key) => {
-                state.key = Some(key.clone());
+                self.handle.state.lock().await.key = Some(key.clone());
                 let max_age = (!at_browser_close).then_some(age.as_secs());
                 if let Some(v) = cookie_header(settings, &key, max_age) {
                     response.headers_mut().append(header::SET_COOKIE, v);
@@ -245,9 +296,25 @@ impl Attached {
             }
             Err(e) => {
                 let headers = http::HeaderMap::new();
-                let page = PageRequest::new(&method, &uri, &headers, None);
+                let page = PageRequest::new(&self.method, &self.uri, &headers, None);
                 error_page(&e, &page, settings, &[], &Default::default())
             }
         }
     }
+}
+
+/// What a changed session saves.
+struct Save {
+    key: Option<String>,
+    data: SessionData,
+    age: std::time::Duration,
+    at_browser_close: bool,
+}
+
+/// The response after the session middleware: now, or once the session is saved.
+pub(crate) enum Finished {
+    /// Nothing to wait for.
+    Done(Response),
+    /// Saving the session first.
+    Saving(BoxFuture<Response>),
 }
