@@ -23,6 +23,19 @@ pub fn escape(s: &str) -> Cow<'_, str> {
 
 /// Whether `s` has a character [`escape`] changes: a byte test, as most text has none.
 pub(crate) fn needs_escape(s: &str) -> bool {
-    s.bytes()
-        .any(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    s.bytes().any(|b| SPECIAL[b as usize])
+}
+
+/// The bytes [`escape`] changes, as a table: one load per byte.
+static SPECIAL: [bool; 256] = byte_set(b"&<>\"'");
+
+/// A table of which bytes are in `bytes`.
+pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        table[bytes[i] as usize] = true;
+        i += 1;
+    }
+    table
 }

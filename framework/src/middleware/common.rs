@@ -3,16 +3,15 @@
 
 use std::future::Future;
 
-use http::{HeaderValue, Method, StatusCode, Uri, header};
+use http::{HeaderValue, Method, StatusCode, header};
 use tower_layer::Layer;
 
-use super::{Middleware, Wrapped};
+use super::{Middleware, RequestLine, Wrapped};
 use crate::error::{Error, ErrorKind};
-use crate::handler::{error_page, settings_of};
+use crate::handler::settings_of;
 use crate::http::{Body, Response};
 use crate::settings::Settings;
 use crate::urls::decode_path;
-use crate::views::debug::PageRequest;
 
 /// APPEND_SLASH. `resolves` says whether a decoded path (with its leading `/`) has a route.
 #[derive(Debug, Clone, Copy)]
@@ -45,59 +44,44 @@ impl Middleware for CommonLayer {
         F: Future<Output = Response> + Send + 'static,
     {
         let settings = settings_of(&req);
-        let kept = self.before(&req, &settings);
+        let line = RequestLine::of(&req, &settings);
         let fut = next(req);
-        async move { self.after(kept, fut.await, &settings) }
+        async move { self.after(&line, fut.await, &settings) }
     }
-}
-
-/// What APPEND_SLASH needs of a request to redirect its 404.
-#[derive(Debug)]
-pub(crate) struct Kept {
-    method: Method,
-    uri: Uri,
-    host: Option<HeaderValue>,
 }
 
 impl CommonLayer {
-    /// What to keep of the request: only a path without its final slash may be redirected.
-    pub(crate) fn before(&self, req: &http::Request<Body>, settings: &Settings) -> Option<Kept> {
-        (settings.append_slash && !req.uri().path().ends_with('/')).then(|| Kept {
-            method: req.method().clone(),
-            uri: req.uri().clone(),
-            host: req.headers().get(header::HOST).cloned(),
-        })
-    }
-
     /// The response, or the redirect to `path/` when `path` was not found and `path/` is.
     pub(crate) fn after(
         &self,
-        kept: Option<Kept>,
+        line: &RequestLine,
         response: Response,
         settings: &Settings,
     ) -> Response {
-        let Some(Kept { method, uri, host }) = kept else {
-            return response;
-        };
-        if response.status() != StatusCode::NOT_FOUND {
+        if !settings.append_slash
+            || line.path().ends_with('/')
+            || response.status() != StatusCode::NOT_FOUND
+        {
             return response;
         }
         let resolves = self.resolves;
-        let path = decode_path(uri.path());
+        let path = decode_path(line.path());
         if resolves(&path) || !resolves(&format!("{path}/")) {
             return response;
         }
-        let mut target = format!("{}/", uri.path());
-        if let Some(q) = uri.query() {
+        let mut target = format!("{}/", line.path());
+        if let Some(q) = line.query() {
             target.push('?');
             target.push_str(q);
         }
+        let method = &line.method;
         let unsafe_method = matches!(
-            method,
+            *method,
             Method::POST | Method::PUT | Method::PATCH | Method::DELETE
         );
         if settings.debug && unsafe_method {
-            let host = host
+            let host = line
+                .host
                 .as_ref()
                 .and_then(|h| h.to_str().ok())
                 .unwrap_or_default();
@@ -105,12 +89,10 @@ impl CommonLayer {
                 ErrorKind::Internal,
                 format!(
                     "You called this URL via {method}, but the URL doesn't end in a slash and you have APPEND_SLASH set. manouche can't redirect to the slash URL while maintaining {method} data. Change your form to point to {host}{}/ (note the trailing slash), or set APPEND_SLASH = false in your settings.",
-                    uri.path()
+                    line.path()
                 ),
             );
-            let headers = http::HeaderMap::new();
-            let page = PageRequest::new(&method, &uri, &headers, None);
-            return error_page(&err, &page, settings, &[], &Default::default());
+            return line.error_page(&err, settings);
         }
         let mut redirect = Response::new(Body::empty());
         *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;

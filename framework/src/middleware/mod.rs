@@ -162,6 +162,51 @@ impl PerRequest {
     }
 }
 
+/// What the middleware's work on a response may need of the request, which the view has by
+/// then: the method and path (for a redirect or an error page), and the host with DEBUG on.
+/// Its path shares the request's bytes.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestLine {
+    pub(crate) method: http::Method,
+    path_and_query: Option<http::uri::PathAndQuery>,
+    pub(crate) host: Option<http::HeaderValue>,
+}
+
+impl RequestLine {
+    pub(crate) fn of(req: &http::Request<Body>, settings: &Settings) -> Self {
+        RequestLine {
+            method: req.method().clone(),
+            path_and_query: req.uri().path_and_query().cloned(),
+            host: settings
+                .debug
+                .then(|| req.headers().get(http::header::HOST).cloned())
+                .flatten(),
+        }
+    }
+
+    /// The path, still percent-encoded.
+    pub(crate) fn path(&self) -> &str {
+        self.path_and_query.as_ref().map_or("/", |pq| pq.path())
+    }
+
+    /// The query string, if any.
+    pub(crate) fn query(&self) -> Option<&str> {
+        self.path_and_query.as_ref().and_then(|pq| pq.query())
+    }
+
+    /// The error page for `err` raised while answering this request.
+    pub(crate) fn error_page(&self, err: &crate::error::Error, settings: &Settings) -> Response {
+        let uri = self
+            .path_and_query
+            .clone()
+            .map(http::Uri::from)
+            .unwrap_or_default();
+        let headers = http::HeaderMap::new();
+        let page = crate::views::debug::PageRequest::new(&self.method, &uri, &headers, None);
+        crate::handler::error_page(err, &page, settings, &[], &Default::default())
+    }
+}
+
 /// What the built-in middleware call after themselves: the views, or the project's own
 /// layers around them. Its future is awaited inside the built-in middleware's own, not boxed
 /// apart.
@@ -220,7 +265,7 @@ impl<S: Next> Builtin<S> {
             Ok(session) => session,
             Err(failed) => return with_headers(*failed),
         };
-        let slash = self.common.before(&req, &settings);
+        let line = RequestLine::of(&req, &settings);
         let checked = match self.csrf.before(req, &settings, session.handle()) {
             csrf::Before::Ready(req, state) => Ok((req, state)),
             csrf::Before::Checking(check) => check.await,
@@ -243,8 +288,8 @@ impl<S: Next> Builtin<S> {
             }
             Err(refused) => refused,
         };
-        let response = self.common.after(slash, response, &settings);
-        let response = match session.finish(response, &settings) {
+        let response = self.common.after(&line, response, &settings);
+        let response = match session.finish(response, &settings, &line) {
             session::Finished::Done(response) => response,
             session::Finished::Saving(saving) => saving.await,
         };

@@ -5,11 +5,11 @@
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
 
-use http::{HeaderValue, Method, Uri, header};
+use http::{HeaderValue, header};
 use tower_layer::Layer;
 
 use super::csrf::patch_vary;
-use super::{Middleware, Wrapped};
+use super::{Middleware, RequestLine, Wrapped};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind};
 use crate::handler::{BoxFuture, error_page, settings_of};
@@ -132,13 +132,14 @@ impl Middleware for SessionLayer {
     {
         let settings = settings_of(&req);
         // The rest of the stack is called now: this future keeps only its pointer.
+        let line = RequestLine::of(&req, &settings);
         let ready = self.attach(&req, &settings).map(|attached| {
             req.extensions_mut().insert(attached.handle.clone());
             (attached, next(req))
         });
         async move {
             match ready {
-                Ok((attached, fut)) => match attached.finish(fut.await, &settings) {
+                Ok((attached, fut)) => match attached.finish(fut.await, &settings, &line) {
                     Finished::Done(response) => response,
                     Finished::Saving(saving) => saving.await,
                 },
@@ -152,8 +153,6 @@ impl Middleware for SessionLayer {
 pub(crate) struct Attached {
     handle: Arc<SessionHandle>,
     cookie_sent: bool,
-    method: Method,
-    uri: Uri,
 }
 
 impl SessionLayer {
@@ -172,8 +171,6 @@ impl SessionLayer {
                 Ok(Attached {
                     handle,
                     cookie_sent,
-                    method: req.method().clone(),
-                    uri: req.uri().clone(),
                 })
             }
             Err(message) => {
@@ -200,7 +197,12 @@ impl Attached {
     /// Django's `process_response`: saves a changed session (never on a 5xx) and sets its
     /// cookie, deletes the cookie of an emptied one, and adds `Vary: Cookie` when it was used.
     /// The response now, or the future that saves first.
-    pub(crate) fn finish(self, mut response: Response, settings: &Arc<Settings>) -> Finished {
+    pub(crate) fn finish(
+        self,
+        mut response: Response,
+        settings: &Arc<Settings>,
+        line: &RequestLine,
+    ) -> Finished {
         // The view is done with the session: its lock is free unless the view left a task
         // holding it.
         let processed = self
@@ -212,14 +214,14 @@ impl Attached {
         let save = match processed {
             Some(save) => save,
             None => {
-                let settings = settings.clone();
+                let (settings, line) = (settings.clone(), line.clone());
                 return Finished::Saving(Box::pin(async move {
                     let save = {
                         let mut state = self.handle.state.lock().await;
                         self.process(&mut state, &mut response, &settings)
                     };
                     match save {
-                        Some(save) => self.save(save, response, &settings).await,
+                        Some(save) => self.save(save, response, &settings, &line).await,
                         None => response,
                     }
                 }));
@@ -228,9 +230,9 @@ impl Attached {
         match save {
             None => Finished::Done(response),
             Some(save) => {
-                let settings = settings.clone();
+                let (settings, line) = (settings.clone(), line.clone());
                 Finished::Saving(Box::pin(async move {
-                    self.save(save, response, &settings).await
+                    self.save(save, response, &settings, &line).await
                 }))
             }
         }
@@ -274,7 +276,13 @@ impl Attached {
     }
 
     /// Saves the session, then sets its cookie; the 500 page if the store fails.
-    async fn save(self, save: Save, mut response: Response, settings: &Settings) -> Response {
+    async fn save(
+        self,
+        save: Save,
+        mut response: Response,
+        settings: &Settings,
+        line: &RequestLine,
+    ) -> Response {
         let Save {
             key,
             data,
@@ -294,11 +302,7 @@ impl Attached {
                 }
                 response
             }
-            Err(e) => {
-                let headers = http::HeaderMap::new();
-                let page = PageRequest::new(&self.method, &self.uri, &headers, None);
-                error_page(&e, &page, settings, &[], &Default::default())
-            }
+            Err(e) => line.error_page(&e, settings),
         }
     }
 }

@@ -40,9 +40,12 @@ pub fn quote(path: &str) -> Cow<'_, str> {
 /// Whether `path` has only characters every quoting leaves: most paths, told after one pass
 /// over the bytes.
 pub(crate) fn needs_no_quoting(path: &str) -> bool {
-    path.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
+    path.bytes().all(|b| UNQUOTED[b as usize])
 }
+
+/// Letters, digits and `-._~/`, as a table.
+static UNQUOTED: [bool; 256] =
+    crate::html::byte_set(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/");
 
 /// No route fits the name and arguments (Django's `NoReverseMatch`, with its messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
