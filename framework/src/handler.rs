@@ -81,22 +81,38 @@ impl<U: UrlConf> crate::middleware::Next for ViewService<U> {
     }
 }
 
-async fn handle<U: UrlConf>(
+fn handle<U: UrlConf>(
     req: http::Request<Body>,
     handlers: ErrorHandlers,
     per_request: PerRequest,
-) -> Response {
-    // What stays in this future while the view runs is the request and little else: the
-    // rare paths (a body to read, a static file) are boxed futures of their own, and the
-    // route is resolved by a plain function.
-    let mut request = if http_body::Body::is_end_stream(req.body()) {
-        Request::new(req.into_parts().0, Bytes::new(), per_request)
+) -> impl Future<Output = Response> + Send + 'static {
+    // The future keeps little while the view runs: the request is boxed, the rare paths (a
+    // body to read, a static file) are boxed futures of their own, and the route is resolved
+    // by a plain function. Small, it is cheap to move and to box.
+    let request = if http_body::Body::is_end_stream(req.body()) {
+        Ok(Box::new(Request::new(
+            req.into_parts().0,
+            Bytes::new(),
+            per_request,
+        )))
     } else {
-        match Box::pin(with_body::<U>(req, &handlers, per_request)).await {
-            Ok(request) => request,
-            Err(response) => return response,
-        }
+        Err(Box::pin(with_body::<U>(req, handlers, per_request)))
     };
+    async move {
+        let request = match request {
+            Ok(request) => request,
+            Err(reading) => match reading.await {
+                Ok(request) => Box::new(request),
+                Err(response) => return response,
+            },
+        };
+        respond::<U>(request, handlers).await
+    }
+}
+
+/// Answers a request whose body has been read: a static file (DEBUG on), or the view its
+/// path resolves to.
+async fn respond<U: UrlConf>(mut request: Box<Request>, handlers: ErrorHandlers) -> Response {
     if request.settings().debug
         && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
     {
@@ -132,7 +148,7 @@ async fn handle<U: UrlConf>(
 /// The request with its body read, or the error page.
 async fn with_body<U: UrlConf>(
     req: http::Request<Body>,
-    handlers: &ErrorHandlers,
+    handlers: ErrorHandlers,
     per_request: PerRequest,
 ) -> Result<Request, Response> {
     let (head, body) = req.into_parts();
@@ -145,7 +161,7 @@ async fn with_body<U: UrlConf>(
                 &page,
                 &per_request.settings,
                 U::patterns(),
-                handlers,
+                &handlers,
             ))
         }
     }

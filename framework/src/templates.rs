@@ -205,7 +205,8 @@ impl<'a> StaticUrl<'a> {
 }
 
 fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str) -> fmt::Result {
-    if !prefix.starts_with('/') && !prefix.contains("://") {
+    // A relative STATIC_URL ("static/", Django's default) is served from the site's root.
+    if !prefix.starts_with('/') && !prefix.as_bytes().windows(3).any(|w| w == b"://") {
         f.write_str("/")?;
     }
     f.write_str(prefix)?;

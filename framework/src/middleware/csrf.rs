@@ -336,8 +336,12 @@ pub(crate) enum Before {
     Ready(http::Request<Body>, Shared),
     /// The checks of an unsafe method, or the secret read from the session: the request to
     /// pass on, or the 403 page.
-    Checking(BoxFuture<Result<(http::Request<Body>, Shared), Response>>),
+    Checking(Checking),
 }
+
+/// The CSRF checks that wait (an unsafe method, or the secret in the session): the request
+/// to pass on, or the 403 page.
+pub(crate) type Checking = BoxFuture<Result<(http::Request<Body>, Shared), Response>>;
 
 impl CsrfLayer {
     /// Django's `process_request` and `process_view`.

@@ -83,8 +83,8 @@ fn is_same_domain(host: &str, pattern: &str) -> bool {
 /// or allows with `*`: the usual request, answered without splitting and lower-casing. Any
 /// other host goes through [`host_error`], which this agrees with.
 fn plainly_allowed(host: &str, allowed: &[String]) -> bool {
-    let (domain, port) = match host.split_once(':') {
-        Some((domain, port)) => (domain, Some(port)),
+    let (domain, port) = match host.bytes().position(|b| b == b':') {
+        Some(colon) => (&host[..colon], Some(&host[colon + 1..])),
         None => (host, None),
     };
     let plain_domain = !domain.is_empty()
@@ -160,9 +160,12 @@ impl Middleware for AllowedHostsLayer {
 
 /// The 400 page for a request whose host is not in ALLOWED_HOSTS; `None` when it is.
 pub(crate) fn refusal(req: &http::Request<Body>, settings: &Settings) -> Option<Response> {
-    // Borrowed when valid UTF-8 (the common case): no allocation per request.
+    // Borrowed when visible ASCII, or valid UTF-8: no allocation per request.
     let host = match req.headers().get(header::HOST) {
-        Some(h) => String::from_utf8_lossy(h.as_bytes()),
+        Some(h) => match h.to_str() {
+            Ok(ascii) => std::borrow::Cow::Borrowed(ascii),
+            Err(_) => String::from_utf8_lossy(h.as_bytes()),
+        },
         None => std::borrow::Cow::Borrowed(req.uri().authority().map_or("", |a| a.as_str())),
     };
     let allowed = settings.effective_allowed_hosts();

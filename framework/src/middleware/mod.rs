@@ -245,54 +245,106 @@ pub(crate) struct Builtin<S> {
     pub(crate) inner: S,
 }
 
+/// Where a request stands once the middleware's work on it is done: the rest of the stack
+/// running, or the CSRF checks that must read the body first.
+enum View {
+    Running(BoxFuture<Response>, csrf::Shared),
+    Checking(csrf::Checking),
+}
+
 impl<S: Next> Builtin<S> {
     /// Answers one request.
-    pub(crate) async fn respond(
+    pub(crate) fn respond(
         self: Arc<Self>,
         req: http::Request<Body>,
         settings: Option<Arc<Settings>>,
-    ) -> Response {
+    ) -> impl Future<Output = Response> + Send + 'static {
         let settings = settings.unwrap_or_else(|| settings_of(&req));
         let secure = security::is_secure(&req);
-        let with_headers = |mut response: Response| {
+        // Everything up to the view is done now, so that the future keeps only what the
+        // response needs: small, it is cheap to box (glibc's per-thread cache takes blocks up
+        // to 1 KiB) and to move.
+        let started = self.start(req, &settings);
+        async move {
+            let mut response = match started {
+                Ok((session, line, view)) => {
+                    let response = match view {
+                        View::Running(view, state) => {
+                            self.after_view(view, state, &settings, &session).await
+                        }
+                        View::Checking(check) => match check.await {
+                            Ok((req, state)) => {
+                                let view = self.run(req, &state, &settings, &session);
+                                self.after_view(view, state, &settings, &session).await
+                            }
+                            Err(refused) => refused,
+                        },
+                    };
+                    let mut response = self.common.after(&line, response, &settings);
+                    if let Some(saving) = session.finish(&mut response, &settings, &line) {
+                        response = saving.await;
+                    }
+                    response
+                }
+                Err(answered) => *answered,
+            };
             self.security.add(&settings, &mut response, secure);
             response
-        };
-        if let Some(refused) = hosts::refusal(&req, &settings) {
-            return with_headers(refused);
         }
-        let session = match self.session.attach(&req, &settings) {
-            Ok(session) => session,
-            Err(failed) => return with_headers(*failed),
-        };
-        let line = RequestLine::of(&req, &settings);
-        let checked = match self.csrf.before(req, &settings, session.handle()) {
-            csrf::Before::Ready(req, state) => Ok((req, state)),
-            csrf::Before::Checking(check) => check.await,
-        };
-        let response = match checked {
-            Ok((req, state)) => {
-                let per_request = PerRequest {
-                    settings: settings.clone(),
-                    session: session.handle().cloned(),
-                    csrf: Some(state.clone()),
-                };
-                let mut response = self.inner.run(req, per_request).await;
-                if let Some(saving) =
-                    self.csrf
-                        .after(&state, &mut response, &settings, session.handle())
-                {
-                    saving.await;
-                }
-                response
+    }
+
+    /// Each middleware's work on the request, in order (hosts, session, CSRF); the answer
+    /// when the host is refused or the session store cannot be used.
+    fn start(
+        &self,
+        req: http::Request<Body>,
+        settings: &Arc<Settings>,
+    ) -> Result<(session::Attached, RequestLine, View), Box<Response>> {
+        if let Some(refused) = hosts::refusal(&req, settings) {
+            return Err(Box::new(refused));
+        }
+        let session = self.session.attach(&req, settings)?;
+        let line = RequestLine::of(&req, settings);
+        let view = match self.csrf.before(req, settings, session.handle()) {
+            csrf::Before::Ready(req, state) => {
+                View::Running(self.run(req, &state, settings, &session), state)
             }
-            Err(refused) => refused,
+            csrf::Before::Checking(check) => View::Checking(check),
         };
-        let response = self.common.after(&line, response, &settings);
-        let response = match session.finish(response, &settings, &line) {
-            session::Finished::Done(response) => response,
-            session::Finished::Saving(saving) => saving.await,
+        Ok((session, line, view))
+    }
+
+    /// The rest of the stack, started.
+    fn run(
+        &self,
+        req: http::Request<Body>,
+        state: &csrf::Shared,
+        settings: &Arc<Settings>,
+        session: &session::Attached,
+    ) -> BoxFuture<Response> {
+        let per_request = PerRequest {
+            settings: settings.clone(),
+            session: session.handle().cloned(),
+            csrf: Some(state.clone()),
         };
-        with_headers(response)
+        Box::pin(self.inner.run(req, per_request))
+    }
+
+    /// The view's response, with CSRF's work on it.
+    async fn after_view(
+        &self,
+        view: BoxFuture<Response>,
+        state: csrf::Shared,
+        settings: &Settings,
+        session: &session::Attached,
+    ) -> Response {
+        let mut response = view.await;
+        if let Some(saving) = self
+            .csrf
+            .after(&state, &mut response, settings, session.handle())
+        {
+            saving.await;
+        }
+        response
     }
 }

@@ -139,10 +139,13 @@ impl Middleware for SessionLayer {
         });
         async move {
             match ready {
-                Ok((attached, fut)) => match attached.finish(fut.await, &settings, &line) {
-                    Finished::Done(response) => response,
-                    Finished::Saving(saving) => saving.await,
-                },
+                Ok((attached, fut)) => {
+                    let mut response = fut.await;
+                    if let Some(saving) = attached.finish(&mut response, &settings, &line) {
+                        response = saving.await;
+                    }
+                    response
+                }
                 Err(response) => *response,
             }
         }
@@ -199,10 +202,10 @@ impl Attached {
     /// The response now, or the future that saves first.
     pub(crate) fn finish(
         self,
-        mut response: Response,
+        response: &mut Response,
         settings: &Arc<Settings>,
         line: &RequestLine,
-    ) -> Finished {
+    ) -> Option<Saving> {
         // The view is done with the session: its lock is free unless the view left a task
         // holding it.
         let processed = self
@@ -210,32 +213,26 @@ impl Attached {
             .state
             .try_lock()
             .ok()
-            .map(|mut state| self.process(&mut state, &mut response, settings));
-        let save = match processed {
-            Some(save) => save,
-            None => {
-                let (settings, line) = (settings.clone(), line.clone());
-                return Finished::Saving(Box::pin(async move {
-                    let save = {
-                        let mut state = self.handle.state.lock().await;
-                        self.process(&mut state, &mut response, &settings)
-                    };
-                    match save {
-                        Some(save) => self.save(save, response, &settings, &line).await,
-                        None => response,
-                    }
-                }));
-            }
-        };
-        match save {
-            None => Finished::Done(response),
-            Some(save) => {
-                let (settings, line) = (settings.clone(), line.clone());
-                Finished::Saving(Box::pin(async move {
-                    self.save(save, response, &settings, &line).await
-                }))
-            }
+            .map(|mut state| self.process(&mut state, response, settings));
+        if let Some(None) = processed {
+            return None;
         }
+        // Saving (or waiting for the lock): the response goes into the future.
+        let (settings, line) = (settings.clone(), line.clone());
+        let mut response = std::mem::take(response);
+        Some(Box::pin(async move {
+            let save = match processed {
+                Some(save) => save,
+                None => {
+                    let mut state = self.handle.state.lock().await;
+                    self.process(&mut state, &mut response, &settings)
+                }
+            };
+            match save {
+                Some(save) => self.save(save, response, &settings, &line).await,
+                None => response,
+            }
+        }))
     }
 
     /// The headers the session's state calls for; what to save, if anything.
@@ -315,10 +312,6 @@ struct Save {
     at_browser_close: bool,
 }
 
-/// The response after the session middleware: now, or once the session is saved.
-pub(crate) enum Finished {
-    /// Nothing to wait for.
-    Done(Response),
-    /// Saving the session first.
-    Saving(BoxFuture<Response>),
-}
+/// The response once the session is saved (or its lock, held by a task the view left, is
+/// free).
+pub(crate) type Saving = BoxFuture<Response>;
