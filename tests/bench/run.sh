@@ -19,5 +19,7 @@ if [ -z "${MANOUCHE_BENCH_NO_DJANGO:-}" ]; then
     fi
     django=(--django "$venv")
 fi
+# The servers read MANOUCHE_* as settings and refuse unknown ones: this one is the script's.
+unset MANOUCHE_BENCH_NO_DJANGO
 cargo build --release --locked -p demo -p manouche-bench
 exec target/release/manouche-bench "${django[@]}" "$@"
