@@ -24,14 +24,18 @@ pub fn parse_cookies(header: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// A cookie's value from request headers; the last one sent wins, as in Django.
 pub fn cookie_from_headers<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(parse_cookies)
-        .filter(|(n, _)| *n == name)
-        .last()
-        .map(|(_, v)| v)
+    let mut found = None;
+    for header in headers.get_all(http::header::COOKIE) {
+        let Ok(text) = header.to_str() else {
+            continue;
+        };
+        for (n, v) in parse_cookies(text) {
+            if n == name {
+                found = Some(v);
+            }
+        }
+    }
+    found
 }
 
 /// A `Set-Cookie` value written as Django writes it (Python's attribute order: Domain,
