@@ -67,25 +67,28 @@ impl<U: UrlConf> Service<http::Request<Body>> for ViewService<U> {
     fn call(&mut self, req: http::Request<Body>) -> Self::Future {
         let per_request = PerRequest::from_extensions(&req);
         let fut = handle::<U>(req, self.handlers, per_request);
-        Box::pin(async move { Ok(fut.await) })
+        Box::pin(async move { Ok(fut.await.0) })
     }
 }
 
 impl<U: UrlConf> crate::middleware::Next for ViewService<U> {
+    const DIRECT: bool = true;
+
     fn run(
         &self,
         req: http::Request<Body>,
         per_request: PerRequest,
-    ) -> impl Future<Output = Response> + Send + 'static {
+    ) -> impl Future<Output = (Response, Option<Box<Request>>)> + Send + 'static {
         handle::<U>(req, self.handlers, per_request)
     }
 }
 
+/// The response, and the request the view had (none when the body could not be read).
 fn handle<U: UrlConf>(
     req: http::Request<Body>,
     handlers: ErrorHandlers,
     per_request: PerRequest,
-) -> impl Future<Output = Response> + Send + 'static {
+) -> impl Future<Output = (Response, Option<Box<Request>>)> + Send + 'static {
     // The future keeps little while the view runs: the request is boxed, the rare paths (a
     // body to read, a static file) are boxed futures of their own, and the route is resolved
     // by a plain function. Small, it is cheap to move and to box.
@@ -103,16 +106,20 @@ fn handle<U: UrlConf>(
             Ok(request) => request,
             Err(reading) => match reading.await {
                 Ok(request) => Box::new(request),
-                Err(response) => return response,
+                Err(response) => return (response, None),
             },
         };
-        respond::<U>(request, handlers).await
+        let (response, request) = respond::<U>(request, handlers).await;
+        (response, Some(request))
     }
 }
 
 /// Answers a request whose body has been read: a static file (DEBUG on), or the view its
 /// path resolves to.
-async fn respond<U: UrlConf>(mut request: Box<Request>, handlers: ErrorHandlers) -> Response {
+async fn respond<U: UrlConf>(
+    mut request: Box<Request>,
+    handlers: ErrorHandlers,
+) -> (Response, Box<Request>) {
     if request.settings().debug
         && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
     {
@@ -124,7 +131,7 @@ async fn respond<U: UrlConf>(mut request: Box<Request>, handlers: ErrorHandlers)
         ))
         .await;
         let response = served.unwrap_or_else(IntoResponse::into_response);
-        return finish_response::<U>(response, &request, &handlers);
+        return (finish_response::<U>(response, &request, &handlers), request);
     }
     let response = match resolve::<U>(&mut request) {
         // Boxed: the views' futures differ in size, and the largest would otherwise set the
@@ -142,7 +149,7 @@ async fn respond<U: UrlConf>(mut request: Box<Request>, handlers: ErrorHandlers)
         )
         .into_response(),
     };
-    finish_response::<U>(response, &request, &handlers)
+    (finish_response::<U>(response, &request, &handlers), request)
 }
 
 /// The request with its body read, or the error page.

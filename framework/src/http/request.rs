@@ -1,11 +1,12 @@
 //! The request a view receives: Django's `HttpRequest` (method, path, GET, COOKIES, body, …).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, request::Parts};
 
 use crate::middleware::PerRequest;
+use crate::sessions::{SessionHandle, SessionSource};
 use crate::settings::Settings;
 use crate::urls::ResolverMatch;
 
@@ -17,7 +18,9 @@ pub struct Request {
     /// The decoded path, shared with the resolver match.
     path: Arc<str>,
     settings: Arc<Settings>,
-    session: Option<Arc<crate::sessions::SessionHandle>>,
+    session: SessionSource,
+    /// The session, once made on first use.
+    made_session: OnceLock<Arc<SessionHandle>>,
     csrf: Option<crate::middleware::csrf::Shared>,
     resolver_match: Option<ResolverMatch>,
 }
@@ -37,6 +40,7 @@ impl Request {
             path,
             settings: per_request.settings,
             session: per_request.session,
+            made_session: OnceLock::new(),
             csrf: per_request.csrf,
             resolver_match: None,
         }
@@ -143,7 +147,28 @@ impl Request {
 
     /// The visitor's session (Django's `request.session`): `request.session().get("tasks")`.
     pub fn session(&self) -> crate::sessions::Session<'_> {
-        crate::sessions::Session::new(self.session.as_ref())
+        let handle = match &self.session {
+            SessionSource::Off => None,
+            SessionSource::Made(handle) => Some(handle),
+            SessionSource::Lazy(store) => Some(self.made_session.get_or_init(|| {
+                let cookie = self.cookie(&self.settings.session_cookie_name);
+                Arc::new(SessionHandle::new(
+                    store.clone(),
+                    self.settings.clone(),
+                    cookie,
+                ))
+            })),
+        };
+        crate::sessions::Session::new(handle)
+    }
+
+    /// The session, if the middleware or the view made it.
+    pub(crate) fn made_session(&self) -> Option<&Arc<SessionHandle>> {
+        match &self.session {
+            SessionSource::Made(handle) => Some(handle),
+            SessionSource::Lazy(_) => self.made_session.get(),
+            SessionSource::Off => None,
+        }
     }
 
     /// Which route matched: view, route, names (Django's `request.resolver_match`).

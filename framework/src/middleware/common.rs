@@ -6,7 +6,7 @@ use std::future::Future;
 use http::{HeaderValue, Method, StatusCode, header};
 use tower_layer::Layer;
 
-use super::{Middleware, RequestLine, Wrapped};
+use super::{Middleware, OwnedLine, RequestLine, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::settings_of;
 use crate::http::{Body, Response};
@@ -44,9 +44,9 @@ impl Middleware for CommonLayer {
         F: Future<Output = Response> + Send + 'static,
     {
         let settings = settings_of(&req);
-        let line = RequestLine::of(&req, &settings);
+        let line = OwnedLine::of(&req, &settings);
         let fut = next(req);
-        async move { self.after(&line, fut.await, &settings) }
+        async move { self.after(Some(line.line()), fut.await, &settings) }
     }
 }
 
@@ -54,42 +54,41 @@ impl CommonLayer {
     /// The response, or the redirect to `path/` when `path` was not found and `path/` is.
     pub(crate) fn after(
         &self,
-        line: &RequestLine,
+        line: Option<RequestLine<'_>>,
         response: Response,
         settings: &Settings,
     ) -> Response {
+        let Some(line) = line else {
+            return response;
+        };
         if !settings.append_slash
-            || line.path().ends_with('/')
+            || line.path.ends_with('/')
             || response.status() != StatusCode::NOT_FOUND
         {
             return response;
         }
         let resolves = self.resolves;
-        let path = decode_path(line.path());
+        let path = decode_path(line.path);
         if resolves(&path) || !resolves(&format!("{path}/")) {
             return response;
         }
-        let mut target = format!("{}/", line.path());
-        if let Some(q) = line.query() {
+        let mut target = format!("{}/", line.path);
+        if let Some(q) = line.query {
             target.push('?');
             target.push_str(q);
         }
-        let method = &line.method;
+        let method = line.method;
         let unsafe_method = matches!(
             *method,
             Method::POST | Method::PUT | Method::PATCH | Method::DELETE
         );
         if settings.debug && unsafe_method {
-            let host = line
-                .host
-                .as_ref()
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or_default();
+            let host = line.host.and_then(|h| h.to_str().ok()).unwrap_or_default();
             let err = Error::new(
                 ErrorKind::Internal,
                 format!(
                     "You called this URL via {method}, but the URL doesn't end in a slash and you have APPEND_SLASH set. manouche can't redirect to the slash URL while maintaining {method} data. Change your form to point to {host}{}/ (note the trailing slash), or set APPEND_SLASH = false in your settings.",
-                    line.path()
+                    line.path
                 ),
             );
             return line.error_page(&err, settings);

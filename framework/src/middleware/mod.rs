@@ -26,8 +26,8 @@ pub use security::SecurityHeadersLayer;
 pub use session::SessionLayer;
 
 use crate::handler::{BoxFuture, settings_of};
-use crate::http::{Body, Response};
-use crate::sessions::SessionHandle;
+use crate::http::{Body, Request, Response};
+use crate::sessions::{SessionHandle, SessionSource};
 use crate::settings::Settings;
 
 /// The rest of the stack, as a tower service.
@@ -134,7 +134,7 @@ where
 #[derive(Clone, Default)]
 pub(crate) struct PerRequest {
     pub(crate) settings: Arc<Settings>,
-    pub(crate) session: Option<Arc<SessionHandle>>,
+    pub(crate) session: SessionSource,
     pub(crate) csrf: Option<csrf::Shared>,
 }
 
@@ -144,16 +144,19 @@ impl PerRequest {
         let ext = req.extensions();
         PerRequest {
             settings: settings_of(req),
-            session: ext.get::<Arc<SessionHandle>>().cloned(),
+            session: ext
+                .get::<Arc<SessionHandle>>()
+                .map_or(SessionSource::Off, |h| SessionSource::Made(h.clone())),
             csrf: ext.get::<csrf::Shared>().cloned(),
         }
     }
 
-    /// Puts it in the request's extensions, for layers and views further in.
+    /// Puts it in the request's extensions, for layers and views further in. The session
+    /// must be made already: nothing would see one made later.
     pub(crate) fn into_extensions(self, req: &mut http::Request<Body>) {
         let ext = req.extensions_mut();
         ext.insert(self.settings);
-        if let Some(session) = self.session {
+        if let SessionSource::Made(session) = self.session {
             ext.insert(session);
         }
         if let Some(csrf) = self.csrf {
@@ -162,21 +165,63 @@ impl PerRequest {
     }
 }
 
-/// What the middleware's work on a response may need of the request, which the view has by
-/// then: the method and path (for a redirect or an error page), and the host with DEBUG on.
-/// Its path shares the request's bytes.
-#[derive(Debug, Clone)]
-pub(crate) struct RequestLine {
-    pub(crate) method: http::Method,
-    path_and_query: Option<http::uri::PathAndQuery>,
-    pub(crate) host: Option<http::HeaderValue>,
+/// What the middleware's work on a response may need of the request, which the view has
+/// had by then: the method and path (for a redirect or an error page), and the host.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RequestLine<'a> {
+    pub(crate) method: &'a http::Method,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) host: Option<&'a http::HeaderValue>,
 }
 
-impl RequestLine {
-    pub(crate) fn of(req: &http::Request<Body>, settings: &Settings) -> Self {
+impl<'a> RequestLine<'a> {
+    /// The line of the request a view had.
+    pub(crate) fn of(request: &'a Request) -> Self {
         RequestLine {
+            method: request.method(),
+            path: request.raw_path(),
+            query: request.path_and_query().and_then(|pq| pq.query()),
+            host: request.headers().get(http::header::HOST),
+        }
+    }
+
+    /// A copy that outlives the request.
+    pub(crate) fn kept(self) -> OwnedLine {
+        let path_and_query = match self.query {
+            Some(query) => format!("{}?{query}", self.path),
+            None => self.path.to_owned(),
+        };
+        OwnedLine {
+            method: self.method.clone(),
+            path_and_query: path_and_query.parse().ok(),
+            host: self.host.cloned(),
+        }
+    }
+
+    /// The error page for `err` raised while answering this request.
+    pub(crate) fn error_page(&self, err: &crate::error::Error, settings: &Settings) -> Response {
+        let uri = self.kept().uri();
+        let headers = http::HeaderMap::new();
+        let page = crate::views::debug::PageRequest::new(self.method, &uri, &headers, None);
+        crate::handler::error_page(err, &page, settings, &[], &Default::default())
+    }
+}
+
+/// A [`RequestLine`] kept apart from its request (its path shares the request's bytes).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OwnedLine {
+    method: http::Method,
+    path_and_query: Option<http::uri::PathAndQuery>,
+    host: Option<http::HeaderValue>,
+}
+
+impl OwnedLine {
+    pub(crate) fn of(req: &http::Request<Body>, settings: &Settings) -> Self {
+        OwnedLine {
             method: req.method().clone(),
             path_and_query: req.uri().path_and_query().cloned(),
+            // Only the DEBUG page about APPEND_SLASH shows it.
             host: settings
                 .debug
                 .then(|| req.headers().get(http::header::HOST).cloned())
@@ -184,49 +229,48 @@ impl RequestLine {
         }
     }
 
-    /// The path, still percent-encoded.
-    pub(crate) fn path(&self) -> &str {
-        self.path_and_query.as_ref().map_or("/", |pq| pq.path())
+    /// The line, borrowed.
+    pub(crate) fn line(&self) -> RequestLine<'_> {
+        RequestLine {
+            method: &self.method,
+            path: self.path_and_query.as_ref().map_or("/", |pq| pq.path()),
+            query: self.path_and_query.as_ref().and_then(|pq| pq.query()),
+            host: self.host.as_ref(),
+        }
     }
 
-    /// The query string, if any.
-    pub(crate) fn query(&self) -> Option<&str> {
-        self.path_and_query.as_ref().and_then(|pq| pq.query())
-    }
-
-    /// The error page for `err` raised while answering this request.
-    pub(crate) fn error_page(&self, err: &crate::error::Error, settings: &Settings) -> Response {
-        let uri = self
-            .path_and_query
-            .clone()
-            .map(http::Uri::from)
-            .unwrap_or_default();
-        let headers = http::HeaderMap::new();
-        let page = crate::views::debug::PageRequest::new(&self.method, &uri, &headers, None);
-        crate::handler::error_page(err, &page, settings, &[], &Default::default())
+    fn uri(self) -> http::Uri {
+        self.path_and_query.map(http::Uri::from).unwrap_or_default()
     }
 }
 
 /// What the built-in middleware call after themselves: the views, or the project's own
-/// layers around them. Its future is awaited inside the built-in middleware's own, not boxed
-/// apart.
+/// layers around them.
 pub(crate) trait Next: Send + Sync + 'static {
-    /// Runs the rest of the stack for one request.
+    /// Whether the views are right behind: then the request comes back with the response,
+    /// and the session can wait for the view to ask for it.
+    const DIRECT: bool;
+
+    /// Runs the rest of the stack for one request: the response, and the request the view
+    /// had when it comes back.
     fn run(
         &self,
         req: http::Request<Body>,
         per_request: PerRequest,
-    ) -> impl Future<Output = Response> + Send + 'static;
+    ) -> impl Future<Output = (Response, Option<Box<Request>>)> + Send + 'static;
 }
 
 impl Next for crate::project::ProjectService {
+    const DIRECT: bool = false;
+
     fn run(
         &self,
         mut req: http::Request<Body>,
         per_request: PerRequest,
-    ) -> impl Future<Output = Response> + Send + 'static {
+    ) -> impl Future<Output = (Response, Option<Box<Request>>)> + Send + 'static {
         per_request.into_extensions(&mut req);
-        self.respond(req)
+        let response = self.respond(req);
+        async move { (response.await, None) }
     }
 }
 
@@ -234,9 +278,9 @@ impl Next for crate::project::ProjectService {
 /// security headers → allowed hosts → sessions → common → CSRF → `S`.
 ///
 /// One request is one future: each layer's work before the view runs in order, the view's
-/// future is awaited in place, and each layer's work on the response runs in reverse order.
-/// Only the rare paths that wait (a CSRF check that reads the body, a session save) are
-/// boxed futures of their own.
+/// future is awaited, and each layer's work on the response runs in reverse order. Only the
+/// rare paths that wait (a CSRF check that reads the body, a session save) are boxed futures
+/// of their own.
 pub(crate) struct Builtin<S> {
     pub(crate) session: SessionLayer,
     pub(crate) common: CommonLayer,
@@ -248,9 +292,12 @@ pub(crate) struct Builtin<S> {
 /// Where a request stands once the middleware's work on it is done: the rest of the stack
 /// running, or the CSRF checks that must read the body first.
 enum View {
-    Running(BoxFuture<Response>, csrf::Shared),
+    Running(Answer, csrf::Shared),
     Checking(csrf::Checking),
 }
+
+/// The rest of the stack's answer: the response, and the request the view had.
+type Answer = BoxFuture<(Response, Option<Box<Request>>)>;
 
 impl<S: Next> Builtin<S> {
     /// Answers one request.
@@ -267,8 +314,8 @@ impl<S: Next> Builtin<S> {
         let started = self.start(req, &settings);
         async move {
             let mut response = match started {
-                Ok((session, line, view)) => {
-                    let response = match view {
+                Ok((session, kept_line, view)) => {
+                    let (response, request) = match view {
                         View::Running(view, state) => {
                             self.after_view(view, state, &settings, &session).await
                         }
@@ -277,11 +324,18 @@ impl<S: Next> Builtin<S> {
                                 let view = self.run(req, &state, &settings, &session);
                                 self.after_view(view, state, &settings, &session).await
                             }
-                            Err(refused) => refused,
+                            Err(refused) => (refused, None),
                         },
                     };
-                    let mut response = self.common.after(&line, response, &settings);
-                    if let Some(saving) = session.finish(&mut response, &settings, &line) {
+                    // The request the view had, or the line kept of it.
+                    let line = match (&request, &kept_line) {
+                        (Some(request), _) => Some(RequestLine::of(request)),
+                        (None, Some(kept)) => Some(kept.line()),
+                        (None, None) => None,
+                    };
+                    let mut response = self.common.after(line, response, &settings);
+                    let made = request.as_deref().and_then(Request::made_session);
+                    if let Some(saving) = session.finish(&mut response, &settings, made, line) {
                         response = saving.await;
                     }
                     response
@@ -299,19 +353,22 @@ impl<S: Next> Builtin<S> {
         &self,
         req: http::Request<Body>,
         settings: &Arc<Settings>,
-    ) -> Result<(session::Attached, RequestLine, View), Box<Response>> {
+    ) -> Result<(session::Attached, Option<OwnedLine>, View), Box<Response>> {
         if let Some(refused) = hosts::refusal(&req, settings) {
             return Err(Box::new(refused));
         }
-        let session = self.session.attach(&req, settings)?;
-        let line = RequestLine::of(&req, settings);
+        // The session is made now only when something before the view needs it, or when
+        // the request will not come back from the project's own layers.
+        let session_now = !S::DIRECT || settings.csrf_use_sessions;
+        let session = self.session.attach(&req, settings, session_now)?;
+        let kept_line = (!S::DIRECT).then(|| OwnedLine::of(&req, settings));
         let view = match self.csrf.before(req, settings, session.handle()) {
             csrf::Before::Ready(req, state) => {
                 View::Running(self.run(req, &state, settings, &session), state)
             }
             csrf::Before::Checking(check) => View::Checking(check),
         };
-        Ok((session, line, view))
+        Ok((session, kept_line, view))
     }
 
     /// The rest of the stack, started.
@@ -321,30 +378,31 @@ impl<S: Next> Builtin<S> {
         state: &csrf::Shared,
         settings: &Arc<Settings>,
         session: &session::Attached,
-    ) -> BoxFuture<Response> {
+    ) -> Answer {
         let per_request = PerRequest {
             settings: settings.clone(),
-            session: session.handle().cloned(),
+            session: session.source(),
             csrf: Some(state.clone()),
         };
         Box::pin(self.inner.run(req, per_request))
     }
 
-    /// The view's response, with CSRF's work on it.
+    /// The view's answer, with CSRF's work on its response.
     async fn after_view(
         &self,
-        view: BoxFuture<Response>,
+        view: Answer,
         state: csrf::Shared,
         settings: &Settings,
         session: &session::Attached,
-    ) -> Response {
-        let mut response = view.await;
-        if let Some(saving) = self
-            .csrf
-            .after(&state, &mut response, settings, session.handle())
-        {
+    ) -> (Response, Option<Box<Request>>) {
+        let (mut response, request) = view.await;
+        let made = request
+            .as_deref()
+            .and_then(Request::made_session)
+            .or(session.handle());
+        if let Some(saving) = self.csrf.after(&state, &mut response, settings, made) {
             saving.await;
         }
-        response
+        (response, request)
     }
 }

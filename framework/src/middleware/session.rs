@@ -9,14 +9,14 @@ use http::{HeaderValue, header};
 use tower_layer::Layer;
 
 use super::csrf::patch_vary;
-use super::{Middleware, RequestLine, Wrapped};
+use super::{Middleware, OwnedLine, RequestLine, Wrapped};
 use crate::db::Database;
 use crate::error::{Error, ErrorKind};
 use crate::handler::{BoxFuture, error_page, settings_of};
 use crate::http::{Body, Response, SetCookie, cookie_from_headers};
 use crate::sessions::{
-    DatabaseStore, MemoryStore, SessionData, SessionHandle, SessionStore, SignedCookieStore, State,
-    run,
+    DatabaseStore, MemoryStore, SessionData, SessionHandle, SessionSource, SessionStore,
+    SignedCookieStore, State, run, store::valid_key,
 };
 use crate::settings::Settings;
 use crate::views::debug::PageRequest;
@@ -131,17 +131,21 @@ impl Middleware for SessionLayer {
         F: Future<Output = Response> + Send + 'static,
     {
         let settings = settings_of(&req);
+        let line = OwnedLine::of(&req, &settings);
         // The rest of the stack is called now: this future keeps only its pointer.
-        let line = RequestLine::of(&req, &settings);
-        let ready = self.attach(&req, &settings).map(|attached| {
-            req.extensions_mut().insert(attached.handle.clone());
+        let ready = self.attach(&req, &settings, true).map(|attached| {
+            if let Some(handle) = attached.handle() {
+                req.extensions_mut().insert(handle.clone());
+            }
             (attached, next(req))
         });
         async move {
             match ready {
                 Ok((attached, fut)) => {
                     let mut response = fut.await;
-                    if let Some(saving) = attached.finish(&mut response, &settings, &line) {
+                    if let Some(saving) =
+                        attached.finish(&mut response, &settings, None, Some(line.line()))
+                    {
                         response = saving.await;
                     }
                     response
@@ -152,30 +156,35 @@ impl Middleware for SessionLayer {
     }
 }
 
-/// The session attached to one request, for the middleware's work on the response.
+/// The session middleware's hold on one request: what the client's cookie said, and the
+/// session itself when it was made before the view (otherwise the view makes it on first
+/// use, and a request that never touches it costs nothing more).
 pub(crate) struct Attached {
-    handle: Arc<SessionHandle>,
+    handle: Option<Arc<SessionHandle>>,
+    store: Arc<dyn SessionStore>,
     cookie_sent: bool,
+    /// The cookie holds something that could be a session key.
+    cookie_key: bool,
 }
 
 impl SessionLayer {
-    /// The session the cookie names (loaded when the view first uses it); the 500 page when
-    /// SESSION_ENGINE cannot be used.
+    /// The request's session: made now when `now` (for the project's own layers, or for
+    /// CSRF_USE_SESSIONS), else on first use. The 500 page when SESSION_ENGINE cannot be used.
     pub(crate) fn attach(
         &self,
         req: &http::Request<Body>,
         settings: &Arc<Settings>,
+        now: bool,
     ) -> Result<Attached, Box<Response>> {
         let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
         match self.store(settings) {
-            Ok(store) => {
-                let handle = Arc::new(SessionHandle::new(store, settings.clone(), sent));
-                let cookie_sent = sent.is_some();
-                Ok(Attached {
-                    handle,
-                    cookie_sent,
-                })
-            }
+            Ok(store) => Ok(Attached {
+                handle: now
+                    .then(|| Arc::new(SessionHandle::new(store.clone(), settings.clone(), sent))),
+                store,
+                cookie_sent: sent.is_some(),
+                cookie_key: sent.is_some_and(valid_key),
+            }),
             Err(message) => {
                 let err = Error::new(ErrorKind::Internal, message);
                 let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
@@ -192,115 +201,135 @@ impl SessionLayer {
 }
 
 impl Attached {
-    /// The session's handle.
+    /// The session, when it was made before the view.
     pub(crate) fn handle(&self) -> Option<&Arc<SessionHandle>> {
-        Some(&self.handle)
+        self.handle.as_ref()
+    }
+
+    /// How the view reaches the session.
+    pub(crate) fn source(&self) -> SessionSource {
+        match &self.handle {
+            Some(handle) => SessionSource::Made(handle.clone()),
+            None => SessionSource::Lazy(self.store.clone()),
+        }
     }
 
     /// Django's `process_response`: saves a changed session (never on a 5xx) and sets its
-    /// cookie, deletes the cookie of an emptied one, and adds `Vary: Cookie` when it was used.
-    /// The response now, or the future that saves first.
+    /// cookie, deletes the cookie of an emptied one (or of one that names no session), and
+    /// adds `Vary: Cookie` when it was used. `made` is the session the view made, if it did.
+    /// `None` when the response is ready, or the future that saves first.
     pub(crate) fn finish(
         self,
         response: &mut Response,
         settings: &Arc<Settings>,
-        line: &RequestLine,
+        made: Option<&Arc<SessionHandle>>,
+        line: Option<RequestLine<'_>>,
     ) -> Option<Saving> {
+        let Some(handle) = self.handle.as_ref().or(made) else {
+            // Never used: only a cookie that cannot name a session is answered, deleted.
+            if self.cookie_sent && !self.cookie_key {
+                delete_cookie(response, settings);
+            }
+            return None;
+        };
         // The view is done with the session: its lock is free unless the view left a task
         // holding it.
-        let processed = self
-            .handle
+        let processed = handle
             .state
             .try_lock()
             .ok()
-            .map(|mut state| self.process(&mut state, response, settings));
+            .map(|mut state| process(handle, self.cookie_sent, &mut state, response, settings));
         if let Some(None) = processed {
             return None;
         }
         // Saving (or waiting for the lock): the response goes into the future.
-        let (settings, line) = (settings.clone(), line.clone());
+        let (handle, cookie_sent) = (handle.clone(), self.cookie_sent);
+        let (settings, line) = (settings.clone(), line.map(RequestLine::kept));
         let mut response = std::mem::take(response);
         Some(Box::pin(async move {
             let save = match processed {
                 Some(save) => save,
                 None => {
-                    let mut state = self.handle.state.lock().await;
-                    self.process(&mut state, &mut response, &settings)
+                    let mut state = handle.state.lock().await;
+                    process(&handle, cookie_sent, &mut state, &mut response, &settings)
                 }
             };
             match save {
-                Some(save) => self.save(save, response, &settings, &line).await,
+                Some(save) => save_session(&handle, save, response, &settings, line).await,
                 None => response,
             }
         }))
     }
+}
 
-    /// The headers the session's state calls for; what to save, if anything.
-    fn process(
-        &self,
-        state: &mut State,
-        response: &mut Response,
-        settings: &Settings,
-    ) -> Option<Save> {
-        let no_key = if state.accessed {
-            state.key.is_none()
-        } else {
-            self.handle.cookie_key.is_none()
-        };
-        let empty = no_key && state.data.is_empty();
-        if self.cookie_sent && empty {
-            // Django deletes the cookie of an empty session.
-            if let Some(v) = deletion_header(settings) {
+/// Django's `delete_cookie` for the session cookie, with `Vary: Cookie`.
+fn delete_cookie(response: &mut Response, settings: &Settings) {
+    if let Some(v) = deletion_header(settings) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    patch_vary(response, "Cookie");
+}
+
+/// The headers the session's state calls for; what to save, if anything.
+fn process(
+    handle: &SessionHandle,
+    cookie_sent: bool,
+    state: &mut State,
+    response: &mut Response,
+    settings: &Settings,
+) -> Option<Save> {
+    let no_key = if state.accessed {
+        state.key.is_none()
+    } else {
+        handle.cookie_key.is_none()
+    };
+    let empty = no_key && state.data.is_empty();
+    if cookie_sent && empty {
+        // Django deletes the cookie of an empty session.
+        delete_cookie(response, settings);
+        return None;
+    }
+    if state.accessed {
+        patch_vary(response, "Cookie");
+    }
+    let save = state.modified || (settings.session_save_every_request && state.accessed);
+    if !save || empty || response.status().is_server_error() {
+        return None;
+    }
+    let (age, at_browser_close) = handle.expiry(state);
+    Some(Save {
+        key: state.key.clone(),
+        data: state.data.clone(),
+        age,
+        at_browser_close,
+    })
+}
+
+/// Saves the session, then sets its cookie; the 500 page if the store fails.
+async fn save_session(
+    handle: &SessionHandle,
+    save: Save,
+    mut response: Response,
+    settings: &Settings,
+    line: Option<OwnedLine>,
+) -> Response {
+    let Save {
+        key,
+        data,
+        age,
+        at_browser_close,
+    } = save;
+    let saved = run(&handle.store, move |s| s.save(key.as_deref(), &data, age)).await;
+    match saved {
+        Ok(key) => {
+            handle.state.lock().await.key = Some(key.clone());
+            let max_age = (!at_browser_close).then_some(age.as_secs());
+            if let Some(v) = cookie_header(settings, &key, max_age) {
                 response.headers_mut().append(header::SET_COOKIE, v);
             }
-            patch_vary(response, "Cookie");
-            return None;
+            response
         }
-        if state.accessed {
-            patch_vary(response, "Cookie");
-        }
-        let save = state.modified || (settings.session_save_every_request && state.accessed);
-        if !save || empty || response.status().is_server_error() {
-            return None;
-        }
-        let (age, at_browser_close) = self.handle.expiry(state);
-        Some(Save {
-            key: state.key.clone(),
-            data: state.data.clone(),
-            age,
-            at_browser_close,
-        })
-    }
-
-    /// Saves the session, then sets its cookie; the 500 page if the store fails.
-    async fn save(
-        self,
-        save: Save,
-        mut response: Response,
-        settings: &Settings,
-        line: &RequestLine,
-    ) -> Response {
-        let Save {
-            key,
-            data,
-            age,
-            at_browser_close,
-        } = save;
-        let saved = run(&self.handle.store, move |s| {
-            s.save(key.as_deref(), &data, age)
-        })
-        .await;
-        match saved {
-            Ok(key) => {
-                self.handle.state.lock().await.key = Some(key.clone());
-                let max_age = (!at_browser_close).then_some(age.as_secs());
-                if let Some(v) = cookie_header(settings, &key, max_age) {
-                    response.headers_mut().append(header::SET_COOKIE, v);
-                }
-                response
-            }
-            Err(e) => line.error_page(&e, settings),
-        }
+        Err(e) => line.unwrap_or_default().line().error_page(&e, settings),
     }
 }
 

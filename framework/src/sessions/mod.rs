@@ -39,6 +39,28 @@ pub(crate) struct State {
     pub(crate) modified: bool,
 }
 
+/// How a request reaches its session.
+#[derive(Clone, Default)]
+pub(crate) enum SessionSource {
+    /// The session middleware is not on.
+    #[default]
+    Off,
+    /// Made by the middleware.
+    Made(Arc<SessionHandle>),
+    /// Made on first use, in this store.
+    Lazy(Arc<dyn SessionStore>),
+}
+
+impl std::fmt::Debug for SessionSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SessionSource::Off => "Off",
+            SessionSource::Made(_) => "Made",
+            SessionSource::Lazy(_) => "Lazy",
+        })
+    }
+}
+
 /// One request's session, shared by the middleware and the view.
 pub struct SessionHandle {
     pub(crate) store: Arc<dyn SessionStore>,
