@@ -74,6 +74,7 @@ struct Figures {
     rps: f64,
     p99_ms: f64,
     cpu_us: f64,
+    user_us: f64,
     rss_mib: f64,
     first_ms: f64,
 }
@@ -200,7 +201,7 @@ fn measure(target: &Target, o: &Options, cpus: (Option<usize>, Option<usize>)) -
     let before = server.cpu_time();
     let load = wrk::run(&url, &target.headers, o.connections, o.seconds, cpus.0)
         .unwrap_or_else(|e| fail(target.name, e));
-    let cpu = server.cpu_time().saturating_sub(before);
+    let cpu = server.cpu_time().since(before);
     let rss = server.peak_rss();
     server.stop();
     if load.errors > 0 || load.requests == 0 {
@@ -212,7 +213,8 @@ fn measure(target: &Target, o: &Options, cpus: (Option<usize>, Option<usize>)) -
     Figures {
         rps: load.rps,
         p99_ms: load.p99.as_secs_f64() * 1e3,
-        cpu_us: cpu.as_secs_f64() * 1e6 / load.requests as f64,
+        cpu_us: cpu.total().as_secs_f64() * 1e6 / load.requests as f64,
+        user_us: cpu.user.as_secs_f64() * 1e6 / load.requests as f64,
         rss_mib: rss as f64 / (1024.0 * 1024.0),
         first_ms,
     }
@@ -396,37 +398,46 @@ fn main() {
             let target = &targets[i];
             let f = measure(target, &o, cpus);
             println!(
-                "  {:<30} {:>9.0} req/s  p99 {:>6.2} ms  {:>6.1} µs CPU/req  RSS {:>5.1} MiB  first answer {:>5.1} ms",
-                target.name, f.rps, f.p99_ms, f.cpu_us, f.rss_mib, f.first_ms
+                "  {:<30} {:>9.0} req/s  p99 {:>6.2} ms  {:>6.1} µs CPU/req ({:>5.2} user)  RSS {:>5.1} MiB  first answer {:>5.1} ms",
+                target.name, f.rps, f.p99_ms, f.cpu_us, f.user_us, f.rss_mib, f.first_ms
             );
             results[i].push(f);
         }
     }
     let med = |i: usize, f: fn(&Figures) -> f64| median(results[i].iter().map(f).collect());
     // CPU of target `i` over target `base`'s, run by run.
-    let ratios = |i: usize, base: usize| -> Vec<f64> {
+    let ratios_of = |i: usize, base: usize, f: fn(&Figures) -> f64| -> Vec<f64> {
         results[i]
             .iter()
             .zip(&results[base])
-            .map(|(x, b)| x.cpu_us / b.cpu_us)
+            .map(|(x, b)| f(x) / f(b))
             .collect()
     };
+    let ratios = |i: usize, base: usize| ratios_of(i, base, |f| f.cpu_us);
     println!(
         "\nmedians of {} runs (CPU ratio to raw hyper in the same run, then the median)",
         o.runs
     );
     println!(
-        "  {:<30} {:>9} {:>9} {:>12} {:>7} {:>9} {:>13}",
-        "server", "req/s", "p99 ms", "CPU µs/req", "ratio", "RSS MiB", "first ans. ms"
+        "  {:<30} {:>9} {:>9} {:>12} {:>7} {:>11} {:>9} {:>13}",
+        "server",
+        "req/s",
+        "p99 ms",
+        "CPU µs/req",
+        "ratio",
+        "user µs/req",
+        "RSS MiB",
+        "first ans. ms"
     );
     for (i, target) in targets.iter().enumerate() {
         println!(
-            "  {:<30} {:>9.0} {:>9.2} {:>12.1} {:>7.2} {:>9.1} {:>13.1}",
+            "  {:<30} {:>9.0} {:>9.2} {:>12.1} {:>7.2} {:>11.2} {:>9.1} {:>13.1}",
             target.name,
             med(i, |f| f.rps),
             med(i, |f| f.p99_ms),
             med(i, |f| f.cpu_us),
             median(ratios(i, 0)),
+            med(i, |f| f.user_us),
             med(i, |f| f.rss_mib),
             med(i, |f| f.first_ms),
         );
@@ -448,6 +459,10 @@ fn main() {
         verdict(greet_ratio <= 1.15)
     );
     println!("  (hello:greet CPU/req vs raw hyper sending the same page: {same_page_ratio:.2} ×)");
+    println!(
+        "  (hello:greet user-space CPU/req vs raw hyper's: {:.2} ×)",
+        median(ratios_of(3, 0, |f| f.user_us))
+    );
     println!(
         "  tasks:index CPU/req ≤ axum+askama+diesel:        {tasks_ratio:.2} ×  {}  (runs: {tasks_lo:.2}–{tasks_hi:.2})",
         verdict(tasks_ratio <= 1.0)
