@@ -83,7 +83,10 @@ impl CommonLayer {
             Method::POST | Method::PUT | Method::PATCH | Method::DELETE
         );
         if settings.debug && unsafe_method {
-            let host = line.host.and_then(|h| h.to_str().ok()).unwrap_or_default();
+            let host = line
+                .host()
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or_default();
             let err = Error::new(
                 ErrorKind::Internal,
                 format!(

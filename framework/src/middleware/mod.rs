@@ -172,7 +172,14 @@ pub(crate) struct RequestLine<'a> {
     pub(crate) method: &'a http::Method,
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
-    pub(crate) host: Option<&'a http::HeaderValue>,
+    host: HostOf<'a>,
+}
+
+/// Where a [`RequestLine`]'s host is: looked up only if asked for (rarely: one DEBUG page).
+#[derive(Debug, Clone, Copy)]
+enum HostOf<'a> {
+    Headers(&'a http::HeaderMap),
+    Value(Option<&'a http::HeaderValue>),
 }
 
 impl<'a> RequestLine<'a> {
@@ -182,7 +189,15 @@ impl<'a> RequestLine<'a> {
             method: request.method(),
             path: request.raw_path(),
             query: request.path_and_query().and_then(|pq| pq.query()),
-            host: request.headers().get(http::header::HOST),
+            host: HostOf::Headers(request.headers()),
+        }
+    }
+
+    /// The Host header.
+    pub(crate) fn host(&self) -> Option<&'a http::HeaderValue> {
+        match self.host {
+            HostOf::Headers(headers) => headers.get(http::header::HOST),
+            HostOf::Value(value) => value,
         }
     }
 
@@ -195,7 +210,7 @@ impl<'a> RequestLine<'a> {
         OwnedLine {
             method: self.method.clone(),
             path_and_query: path_and_query.parse().ok(),
-            host: self.host.cloned(),
+            host: self.host().cloned(),
         }
     }
 
@@ -235,7 +250,7 @@ impl OwnedLine {
             method: &self.method,
             path: self.path_and_query.as_ref().map_or("/", |pq| pq.path()),
             query: self.path_and_query.as_ref().and_then(|pq| pq.query()),
-            host: self.host.as_ref(),
+            host: HostOf::Value(self.host.as_ref()),
         }
     }
 
