@@ -1,0 +1,213 @@
+//! Django's built-in middleware as one future per request: each layer's work on the request
+//! runs before the future is made, the rest of the stack is awaited, and each layer's work
+//! on the response runs after it, in reverse order.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use super::request_line::{OwnedLine, RequestLine};
+use super::{CommonLayer, CsrfLayer, SessionLayer, csrf, hosts, security, session};
+use crate::handler::{BoxFuture, settings_of};
+use crate::http::{Body, Request, Response};
+use crate::sessions::{SessionHandle, SessionSource};
+use crate::settings::Settings;
+
+/// What the middleware hand the view of one request: the settings, the session, the CSRF
+/// state. Passed to the views directly; in the request's extensions only when the project's
+/// own layers stand between (or a middleware is used on its own, as a tower layer).
+#[derive(Clone, Default)]
+pub(crate) struct PerRequest {
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) session: SessionSource,
+    pub(crate) csrf: Option<csrf::Shared>,
+}
+
+impl PerRequest {
+    /// What the middleware put in the request's extensions.
+    pub(crate) fn from_extensions<B>(req: &http::Request<B>) -> Self {
+        let ext = req.extensions();
+        PerRequest {
+            settings: settings_of(req),
+            session: ext
+                .get::<Arc<SessionHandle>>()
+                .map_or(SessionSource::Off, |h| SessionSource::Made(h.clone())),
+            csrf: ext.get::<csrf::Shared>().cloned(),
+        }
+    }
+
+    /// Puts it in the request's extensions, for layers and views further in. The session
+    /// must be made already: nothing would see one made later.
+    pub(crate) fn into_extensions(self, req: &mut http::Request<Body>) {
+        let ext = req.extensions_mut();
+        ext.insert(self.settings);
+        if let SessionSource::Made(session) = self.session {
+            ext.insert(session);
+        }
+        if let Some(csrf) = self.csrf {
+            ext.insert(csrf);
+        }
+    }
+}
+
+/// What the built-in middleware call after themselves: the views, or the project's own
+/// layers around them.
+pub(crate) trait Next: Send + Sync + 'static {
+    /// Whether the views are right behind: then the request comes back with the response,
+    /// and the session can wait for the view to ask for it.
+    const DIRECT: bool;
+
+    /// Runs the rest of the stack for one request: the response, and the request the view
+    /// had when it comes back.
+    fn run(
+        &self,
+        req: http::Request<Body>,
+        per_request: PerRequest,
+    ) -> impl Future<Output = (Response, Option<Box<Request>>)> + Send + 'static;
+}
+
+impl Next for crate::project::ProjectService {
+    const DIRECT: bool = false;
+
+    fn run(
+        &self,
+        mut req: http::Request<Body>,
+        per_request: PerRequest,
+    ) -> impl Future<Output = (Response, Option<Box<Request>>)> + Send + 'static {
+        per_request.into_extensions(&mut req);
+        let response = self.respond(req);
+        async move { (response.await, None) }
+    }
+}
+
+/// The built-in middleware in Django's order around `S` (the user's layers and the views):
+/// security headers → allowed hosts → sessions → common → CSRF → `S`.
+///
+/// One request is one future: each layer's work before the view runs in order, the view's
+/// future is awaited, and each layer's work on the response runs in reverse order. Only the
+/// rare paths that wait (a CSRF check that reads the body, a session save) are boxed futures
+/// of their own.
+pub(crate) struct Builtin<S> {
+    pub(crate) session: SessionLayer,
+    pub(crate) common: CommonLayer,
+    pub(crate) csrf: CsrfLayer,
+    pub(crate) security: security::Cached,
+    pub(crate) inner: S,
+}
+
+/// Where a request stands once the middleware's work on it is done: the rest of the stack
+/// running, or the CSRF checks that must read the body first.
+enum View {
+    Running(Answer, csrf::Shared),
+    Checking(csrf::Checking),
+}
+
+/// The rest of the stack's answer: the response, and the request the view had.
+type Answer = BoxFuture<(Response, Option<Box<Request>>)>;
+
+impl<S: Next> Builtin<S> {
+    /// Answers one request.
+    pub(crate) fn respond(
+        self: Arc<Self>,
+        req: http::Request<Body>,
+        settings: Option<Arc<Settings>>,
+    ) -> impl Future<Output = Response> + Send + 'static {
+        let settings = settings.unwrap_or_else(|| settings_of(&req));
+        let secure = security::is_secure(&req);
+        // Everything up to the view is done now, so that the future keeps only what the
+        // response needs: small, it is cheap to box (glibc's per-thread cache takes blocks up
+        // to 1 KiB) and to move.
+        let started = self.start(req, &settings);
+        async move {
+            let mut response = match started {
+                Ok((session, kept_line, view)) => {
+                    let (response, request) = match view {
+                        View::Running(view, state) => {
+                            self.after_view(view, state, &settings, &session).await
+                        }
+                        View::Checking(check) => match check.await {
+                            Ok((req, state)) => {
+                                let view = self.run(req, &state, &settings, &session);
+                                self.after_view(view, state, &settings, &session).await
+                            }
+                            Err(refused) => (refused, None),
+                        },
+                    };
+                    // The request the view had, or the line kept of it.
+                    let line = match (&request, &kept_line) {
+                        (Some(request), _) => Some(RequestLine::of(request)),
+                        (None, Some(kept)) => Some(kept.line()),
+                        (None, None) => None,
+                    };
+                    let mut response = self.common.after(line, response, &settings);
+                    let made = request.as_deref().and_then(Request::made_session);
+                    if let Some(saving) = session.finish(&mut response, &settings, made, line) {
+                        response = saving.await;
+                    }
+                    response
+                }
+                Err(answered) => *answered,
+            };
+            self.security.add(&settings, &mut response, secure);
+            response
+        }
+    }
+
+    /// Each middleware's work on the request, in order (hosts, session, CSRF); the answer
+    /// when the host is refused or the session store cannot be used.
+    fn start(
+        &self,
+        req: http::Request<Body>,
+        settings: &Arc<Settings>,
+    ) -> Result<(session::Attached, Option<OwnedLine>, View), Box<Response>> {
+        if let Some(refused) = hosts::refusal(&req, settings) {
+            return Err(Box::new(refused));
+        }
+        // The session is made now only when something before the view needs it, or when
+        // the request will not come back from the project's own layers.
+        let session_now = !S::DIRECT || settings.csrf_use_sessions;
+        let session = self.session.attach(&req, settings, session_now)?;
+        let kept_line = (!S::DIRECT).then(|| OwnedLine::of(&req, settings));
+        let view = match self.csrf.before(req, settings, session.handle()) {
+            csrf::Before::Ready(req, state) => {
+                View::Running(self.run(req, &state, settings, &session), state)
+            }
+            csrf::Before::Checking(check) => View::Checking(check),
+        };
+        Ok((session, kept_line, view))
+    }
+
+    /// The rest of the stack, started.
+    fn run(
+        &self,
+        req: http::Request<Body>,
+        state: &csrf::Shared,
+        settings: &Arc<Settings>,
+        session: &session::Attached,
+    ) -> Answer {
+        let per_request = PerRequest {
+            settings: settings.clone(),
+            session: session.source(),
+            csrf: Some(state.clone()),
+        };
+        Box::pin(self.inner.run(req, per_request))
+    }
+
+    /// The view's answer, with CSRF's work on its response.
+    async fn after_view(
+        &self,
+        view: Answer,
+        state: csrf::Shared,
+        settings: &Settings,
+        session: &session::Attached,
+    ) -> (Response, Option<Box<Request>>) {
+        let (mut response, request) = view.await;
+        let made = request
+            .as_deref()
+            .and_then(Request::made_session)
+            .or(session.handle());
+        if let Some(saving) = self.csrf.after(&state, &mut response, settings, made) {
+            saving.await;
+        }
+        (response, request)
+    }
+}
