@@ -272,7 +272,7 @@ impl<U: UrlConf> Project<U> {
             },
             common: CommonLayer::new(resolves::<U>),
             csrf: CsrfLayer::new(csrf_exempt::<U>).failure_page(self.handlers.csrf_failure),
-            security: Default::default(),
+            security: Arc::default(),
             inner,
         });
         ProjectService::from_fn(move |req, settings| {

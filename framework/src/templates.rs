@@ -75,7 +75,14 @@ fn current<T>(f: impl FnOnce(Option<&Context>) -> T) -> T {
 /// `render(request, "page.html", context)`).
 pub fn render<T: Template>(request: &Request, template: T) -> Result<Response> {
     let html = Context::of(request).scope(|| render_bytes(&template))?;
-    Ok(Html(html).into_response())
+    Ok(match request.page_headers() {
+        Some(headers) => {
+            let mut response = Response::new(html.into());
+            *response.headers_mut() = headers;
+            response
+        }
+        None => Html(html).into_response(),
+    })
 }
 
 thread_local! {

@@ -28,6 +28,7 @@ urlpatterns! {
     path("moved", views::moved, name = "moved"),
     path("slow", views::slow, name = "slow"),
     path("own-headers", views::own_headers, name = "own-headers"),
+    path("page-own-headers", views::page_own_headers, name = "page-own-headers"),
     path("json", views::json, name = "json"),
     path("echo-body", views::echo_body, name = "echo-body"),
     path("big/<int:kib>", views::big, name = "big"),

@@ -198,6 +198,17 @@ pub fn context(request: &Request, x: String) -> Result<Response> {
     render(request, crate::pages::RequestContext)
 }
 
+/// A rendered page whose view changes the security headers: its own X-Frame-Options, and no
+/// Referrer-Policy (which the middleware puts back, as Django's would).
+#[view]
+pub fn page_own_headers(request: &Request) -> Result<Response> {
+    let mut r = render(request, crate::pages::RequestContext)?;
+    r.headers_mut()
+        .insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
+    r.headers_mut().remove("referrer-policy");
+    Ok(r)
+}
+
 /// GET: a form with its CSRF token; POST (and PUT, PATCH, DELETE): what was posted.
 #[view]
 pub fn form(request: &Request) -> Result<Response> {

@@ -214,6 +214,34 @@ async fn the_client_keeps_cookies() {
 }
 
 #[tokio::test]
+async fn a_rendered_page_has_each_security_header_once_and_keeps_the_views_own() {
+    let mut c = site();
+    let once = |r: &manouche::test::TestResponse, name: &str| {
+        let values: Vec<&str> = r
+            .headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(values.len(), 1, "{name}: {values:?}");
+        values[0].to_string()
+    };
+    // The first page makes the headers; later ones start with them.
+    for _ in 0..3 {
+        let r = c.get("/context/x").await;
+        assert_eq!(once(&r, "content-type"), "text/html; charset=utf-8");
+        assert_eq!(once(&r, "x-frame-options"), "DENY");
+        assert_eq!(once(&r, "x-content-type-options"), "nosniff");
+        assert_eq!(once(&r, "referrer-policy"), "same-origin");
+        assert_eq!(once(&r, "cross-origin-opener-policy"), "same-origin");
+    }
+    let r = c.get("/page-own-headers").await;
+    assert_eq!(once(&r, "x-frame-options"), "SAMEORIGIN");
+    assert_eq!(once(&r, "referrer-policy"), "same-origin");
+    assert_eq!(once(&r, "cross-origin-opener-policy"), "same-origin");
+}
+
+#[tokio::test]
 async fn user_tower_layers_plug_in_even_when_they_change_the_body_type() {
     use tower::util::MapResponseLayer;
     let project = manouche_tests::project()

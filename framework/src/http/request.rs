@@ -22,6 +22,7 @@ pub struct Request {
     /// The session, once made on first use.
     made_session: OnceLock<Arc<SessionHandle>>,
     csrf: Option<crate::middleware::csrf::Shared>,
+    security: Option<Arc<crate::middleware::security::Cached>>,
     resolver_match: Option<ResolverMatch>,
 }
 
@@ -42,6 +43,7 @@ impl Request {
             session: per_request.session,
             made_session: OnceLock::new(),
             csrf: per_request.csrf,
+            security: per_request.security,
             resolver_match: None,
         }
     }
@@ -138,6 +140,12 @@ impl Request {
 
     pub(crate) fn shared_settings(&self) -> Arc<Settings> {
         self.settings.clone()
+    }
+
+    /// The headers a rendered page starts with: its type and the security headers the
+    /// middleware would add (so that it finds them there).
+    pub(crate) fn page_headers(&self) -> Option<http::HeaderMap> {
+        self.security.as_ref()?.page(&self.settings)
     }
 
     /// The CSRF state the middleware made, if it is on.

@@ -20,6 +20,8 @@ pub(crate) struct PerRequest {
     pub(crate) settings: Arc<Settings>,
     pub(crate) session: SessionSource,
     pub(crate) csrf: Option<csrf::Shared>,
+    /// The security headers, for a page to start with (built-in stack only).
+    pub(crate) security: Option<Arc<security::Cached>>,
 }
 
 impl PerRequest {
@@ -32,6 +34,7 @@ impl PerRequest {
                 .get::<Arc<SessionHandle>>()
                 .map_or(SessionSource::Off, |h| SessionSource::Made(h.clone())),
             csrf: ext.get::<csrf::Shared>().cloned(),
+            security: None,
         }
     }
 
@@ -90,7 +93,7 @@ pub(crate) struct Builtin<S> {
     pub(crate) session: SessionLayer,
     pub(crate) common: CommonLayer,
     pub(crate) csrf: CsrfLayer,
-    pub(crate) security: security::Cached,
+    pub(crate) security: Arc<security::Cached>,
     pub(crate) inner: S,
 }
 
@@ -188,6 +191,7 @@ impl<S: Next> Builtin<S> {
             settings: settings.clone(),
             session: session.source(),
             csrf: Some(state.clone()),
+            security: S::DIRECT.then(|| self.security.clone()),
         };
         Box::pin(self.inner.run(req, per_request))
     }

@@ -119,9 +119,16 @@ impl SecurityHeaders {
     pub(crate) fn add(&self, response: &mut Response, secure: bool) {
         let headers = response.headers_mut();
         let hsts = secure && self.hsts.is_some();
-        if !hsts && headers.len() == 1 && headers.get(header::CONTENT_TYPE) == Some(&HTML) {
-            *headers = self.page.clone();
-            return;
+        if !hsts {
+            // A page made with the block (`render`): they are all there, in its order.
+            if headers.keys().take(self.page.len()).eq(self.page.keys()) {
+                return;
+            }
+            // A page with nothing but its type: it becomes the block.
+            if headers.len() == 1 && headers.get(header::CONTENT_TYPE) == Some(&HTML) {
+                *headers = self.page.clone();
+                return;
+            }
         }
         self.add_each(headers, secure);
     }
@@ -148,6 +155,13 @@ impl SecurityHeaders {
 pub(crate) struct Cached(std::sync::OnceLock<(Arc<Settings>, SecurityHeaders)>);
 
 impl Cached {
+    /// The headers a rendered page starts with (its type and the security headers), when
+    /// they are made for `settings` already.
+    pub(crate) fn page(&self, settings: &Arc<Settings>) -> Option<http::HeaderMap> {
+        let (cached_for, headers) = self.0.get()?;
+        Arc::ptr_eq(cached_for, settings).then(|| headers.page.clone())
+    }
+
     /// Adds the headers `settings` ask for to `response`.
     pub(crate) fn add(&self, settings: &Arc<Settings>, response: &mut Response, secure: bool) {
         let (cached_for, headers) = self
