@@ -455,7 +455,7 @@ fn main() {
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     println!("\ntargets");
     println!(
-        "  hello:greet CPU/req ≤ 1.15 × raw hyper:           {greet_ratio:.2} ×  {}  (runs: {greet_lo:.2}–{greet_hi:.2})",
+        "  hello:greet CPU/req ≤ 1.15 × raw hyper:           {greet_ratio:.3} ×  {}  (runs: {greet_lo:.2}–{greet_hi:.2})",
         verdict(greet_ratio <= 1.15)
     );
     println!("  (hello:greet CPU/req vs raw hyper sending the same page: {same_page_ratio:.2} ×)");
