@@ -24,7 +24,7 @@ pub mod trait_only {
 #[derive(Clone)]
 pub struct Context {
     settings: Arc<Settings>,
-    csrf: Option<Arc<Mutex<crate::csrf::State>>>,
+    csrf: ContextCsrf,
     path: Arc<str>,
     full_path: Option<http::uri::PathAndQuery>,
     method: http::Method,
@@ -36,6 +36,21 @@ impl fmt::Debug for Context {
     }
 }
 
+/// The CSRF state as a template sees it.
+#[derive(Clone)]
+enum ContextCsrf {
+    /// The CSRF middleware is not on.
+    Off,
+    /// The request's state.
+    Ready(Arc<Mutex<crate::csrf::State>>),
+    /// Not made yet: made from the cookie if `{% csrf_token %}` is used, then handed to the
+    /// request by `render`.
+    Lazy {
+        cookie: Option<String>,
+        made: RefCell<Option<Arc<Mutex<crate::csrf::State>>>>,
+    },
+}
+
 thread_local! {
     static CONTEXT: RefCell<Vec<Context>> = const { RefCell::new(Vec::new()) };
 }
@@ -43,9 +58,26 @@ thread_local! {
 impl Context {
     /// The context of `request`.
     pub fn of(request: &Request) -> Self {
+        let csrf = request
+            .csrf_state()
+            .map_or(ContextCsrf::Off, |s| ContextCsrf::Ready(s.clone()));
+        Context::with_csrf(request, csrf)
+    }
+
+    /// The context of `request` for [`render`], which hands a CSRF state made while rendering
+    /// back to the request: a page without `{% csrf_token %}` makes none.
+    fn lazy_of(request: &Request) -> Self {
+        let Some(cookie) = request.lazy_csrf() else {
+            return Context::of(request);
+        };
+        let (cookie, made) = (cookie.clone(), RefCell::new(None));
+        Context::with_csrf(request, ContextCsrf::Lazy { cookie, made })
+    }
+
+    fn with_csrf(request: &Request, csrf: ContextCsrf) -> Self {
         Context {
             settings: request.shared_settings(),
-            csrf: request.csrf_state().cloned(),
+            csrf,
             path: request.shared_path(),
             // Shares the request's bytes: no copy.
             full_path: request.path_and_query().cloned(),
@@ -55,6 +87,11 @@ impl Context {
 
     /// Runs `f` with this context visible to the template tags.
     pub fn scope<T>(self, f: impl FnOnce() -> T) -> T {
+        self.scope_then(f).0
+    }
+
+    /// [`Context::scope`], giving the context back afterwards.
+    fn scope_then<T>(self, f: impl FnOnce() -> T) -> (T, Option<Context>) {
         struct Pop;
         impl Drop for Pop {
             fn drop(&mut self) {
@@ -62,8 +99,11 @@ impl Context {
             }
         }
         CONTEXT.with(|c| c.borrow_mut().push(self));
-        let _pop = Pop;
-        f()
+        // Popped by the guard if `f` panics.
+        let pop = Pop;
+        let out = f();
+        std::mem::forget(pop);
+        (out, CONTEXT.with(|c| c.borrow_mut().pop()))
     }
 }
 
@@ -74,7 +114,16 @@ fn current<T>(f: impl FnOnce(Option<&Context>) -> T) -> T {
 /// Renders `template` with the request's context into a 200 HTML response (Django's
 /// `render(request, "page.html", context)`).
 pub fn render<T: Template>(request: &Request, template: T) -> Result<Response> {
-    let html = Context::of(request).scope(|| render_bytes(&template))?;
+    let (html, context) = Context::lazy_of(request).scope_then(|| render_bytes(&template));
+    if let Some(Context {
+        csrf: ContextCsrf::Lazy { made, .. },
+        ..
+    }) = context
+        && let Some(state) = made.into_inner()
+    {
+        request.keep_csrf(state);
+    }
+    let html = html?;
     Ok(match request.page_headers() {
         Some(headers) => {
             let mut response = Response::new(html.into());
@@ -139,12 +188,19 @@ impl askama::filters::Escaper for DjangoHtml {
 /// `{% csrf_token %}`: the hidden input, or nothing outside a request (as Django renders
 /// nothing when the context has no token).
 pub fn csrf_input() -> String {
-    current(|c| match c.and_then(|c| c.csrf.as_ref()) {
-        Some(state) => format!(
+    let input = |state: &Mutex<crate::csrf::State>| {
+        format!(
             "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{}\">",
             crate::html::escape(&crate::csrf::token_of(state))
-        ),
-        None => String::new(),
+        )
+    };
+    current(|c| match c.map(|c| &c.csrf) {
+        Some(ContextCsrf::Ready(state)) => input(state),
+        Some(ContextCsrf::Lazy { cookie, made }) => {
+            let mut made = made.borrow_mut();
+            input(made.get_or_insert_with(|| crate::middleware::csrf::state_for(cookie.as_deref())))
+        }
+        Some(ContextCsrf::Off) | None => String::new(),
     })
 }
 

@@ -5,7 +5,8 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use http::{HeaderMap, Method, request::Parts};
 
-use crate::middleware::PerRequest;
+use crate::middleware::csrf::{Shared, state_for};
+use crate::middleware::{CsrfSource, PerRequest};
 use crate::sessions::{SessionHandle, SessionSource};
 use crate::settings::Settings;
 use crate::urls::ResolverMatch;
@@ -21,7 +22,9 @@ pub struct Request {
     session: SessionSource,
     /// The session, once made on first use.
     made_session: OnceLock<Arc<SessionHandle>>,
-    csrf: Option<crate::middleware::csrf::Shared>,
+    csrf: CsrfSource,
+    /// The CSRF state, once made on first use.
+    made_csrf: OnceLock<Shared>,
     security: Option<Arc<crate::middleware::security::Cached>>,
     resolver_match: Option<ResolverMatch>,
 }
@@ -43,6 +46,7 @@ impl Request {
             session: per_request.session,
             made_session: OnceLock::new(),
             csrf: per_request.csrf,
+            made_csrf: OnceLock::new(),
             security: per_request.security,
             resolver_match: None,
         }
@@ -148,9 +152,40 @@ impl Request {
         self.security.as_ref()?.page(&self.settings)
     }
 
-    /// The CSRF state the middleware made, if it is on.
-    pub(crate) fn csrf_state(&self) -> Option<&crate::middleware::csrf::Shared> {
-        self.csrf.as_ref()
+    /// The CSRF state, if the middleware is on: made now from the cookie if nothing asked
+    /// for it before.
+    pub(crate) fn csrf_state(&self) -> Option<&Shared> {
+        match &self.csrf {
+            CsrfSource::Off => None,
+            CsrfSource::Made(state) => Some(state),
+            CsrfSource::Lazy(cookie) => {
+                Some(self.made_csrf.get_or_init(|| state_for(cookie.as_deref())))
+            }
+        }
+    }
+
+    /// The CSRF state, if something made it.
+    pub(crate) fn csrf_if_made(&self) -> Option<&Shared> {
+        match &self.csrf {
+            CsrfSource::Made(state) => Some(state),
+            CsrfSource::Lazy(_) => self.made_csrf.get(),
+            CsrfSource::Off => None,
+        }
+    }
+
+    /// The CSRF cookie's value, when the CSRF state waits to be asked for.
+    pub(crate) fn lazy_csrf(&self) -> Option<&Option<String>> {
+        match &self.csrf {
+            CsrfSource::Lazy(cookie) if self.made_csrf.get().is_none() => Some(cookie),
+            _ => None,
+        }
+    }
+
+    /// Keeps the CSRF state a template made while rendering (see `templates::render`).
+    pub(crate) fn keep_csrf(&self, state: Shared) {
+        if matches!(self.csrf, CsrfSource::Lazy(_)) {
+            let _ = self.made_csrf.set(state);
+        }
     }
 
     /// The visitor's session (Django's `request.session`): `request.session().get("tasks")`.

@@ -19,7 +19,7 @@ use crate::settings::Settings;
 pub(crate) struct PerRequest {
     pub(crate) settings: Arc<Settings>,
     pub(crate) session: SessionSource,
-    pub(crate) csrf: Option<csrf::Shared>,
+    pub(crate) csrf: CsrfSource,
     /// The security headers, for a page to start with (built-in stack only).
     pub(crate) security: Option<Arc<security::Cached>>,
 }
@@ -33,7 +33,9 @@ impl PerRequest {
             session: ext
                 .get::<Arc<SessionHandle>>()
                 .map_or(SessionSource::Off, |h| SessionSource::Made(h.clone())),
-            csrf: ext.get::<csrf::Shared>().cloned(),
+            csrf: ext
+                .get::<csrf::Shared>()
+                .map_or(CsrfSource::Off, |s| CsrfSource::Made(s.clone())),
             security: None,
         }
     }
@@ -46,10 +48,22 @@ impl PerRequest {
         if let SessionSource::Made(session) = self.session {
             ext.insert(session);
         }
-        if let Some(csrf) = self.csrf {
+        if let CsrfSource::Made(csrf) = self.csrf {
             ext.insert(csrf);
         }
     }
+}
+
+/// How a request reaches its CSRF state.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum CsrfSource {
+    /// The CSRF middleware is not on.
+    #[default]
+    Off,
+    /// Made by the middleware.
+    Made(csrf::Shared),
+    /// Made when a token is first asked for, from the cookie's value (sent or not).
+    Lazy(Option<String>),
 }
 
 /// What the built-in middleware call after themselves: the views, or the project's own
@@ -100,7 +114,7 @@ pub(crate) struct Builtin<S> {
 /// Where a request stands once the middleware's work on it is done: the rest of the stack
 /// running, or the CSRF checks that must read the body first.
 enum View {
-    Running(Answer, csrf::Shared),
+    Running(Answer, Option<csrf::Shared>),
     Checking(csrf::Checking),
 }
 
@@ -129,8 +143,10 @@ impl<S: Next> Builtin<S> {
                         }
                         View::Checking(check) => match check.await {
                             Ok((req, state)) => {
-                                let view = self.run(req, &state, &settings, &session);
-                                self.after_view(view, state, &settings, &session).await
+                                let csrf = CsrfSource::Made(state.clone());
+                                let view = self.run(req, csrf, &settings, &session);
+                                self.after_view(view, Some(state), &settings, &session)
+                                    .await
                             }
                             Err(refused) => (refused, None),
                         },
@@ -170,9 +186,14 @@ impl<S: Next> Builtin<S> {
         let session_now = !S::DIRECT || settings.csrf_use_sessions;
         let session = self.session.attach(&req, settings, session_now)?;
         let kept_line = (!S::DIRECT).then(|| OwnedLine::of(&req, settings));
-        let view = match self.csrf.before(req, settings, session.handle()) {
-            csrf::Before::Ready(req, state) => {
-                View::Running(self.run(req, &state, settings, &session), state)
+        // Behind the views directly, the CSRF state waits for a token to be asked for.
+        let view = match self.csrf.before(req, settings, session.handle(), S::DIRECT) {
+            csrf::Before::Ready(req, csrf) => {
+                let made = match &csrf {
+                    CsrfSource::Made(state) => Some(state.clone()),
+                    _ => None,
+                };
+                View::Running(self.run(req, csrf, settings, &session), made)
             }
             csrf::Before::Checking(check) => View::Checking(check),
         };
@@ -183,14 +204,14 @@ impl<S: Next> Builtin<S> {
     fn run(
         &self,
         req: http::Request<Body>,
-        state: &csrf::Shared,
+        csrf: CsrfSource,
         settings: &Arc<Settings>,
         session: &session::Attached,
     ) -> Answer {
         let per_request = PerRequest {
             settings: settings.clone(),
             session: session.source(),
-            csrf: Some(state.clone()),
+            csrf,
             security: S::DIRECT.then(|| self.security.clone()),
         };
         Box::pin(self.inner.run(req, per_request))
@@ -200,7 +221,7 @@ impl<S: Next> Builtin<S> {
     async fn after_view(
         &self,
         view: Answer,
-        state: csrf::Shared,
+        state: Option<csrf::Shared>,
         settings: &Settings,
         session: &session::Attached,
     ) -> (Response, Option<Box<Request>>) {
@@ -209,7 +230,13 @@ impl<S: Next> Builtin<S> {
             .as_deref()
             .and_then(Request::made_session)
             .or(session.handle());
-        if let Some(saving) = self.csrf.after(&state, &mut response, settings, made) {
+        // The state made before the view, or by the view when it asked for a token.
+        let state = state
+            .as_ref()
+            .or_else(|| request.as_deref().and_then(Request::csrf_if_made));
+        if let Some(state) = state
+            && let Some(saving) = self.csrf.after(state, &mut response, settings, made)
+        {
             saving.await;
         }
         (response, request)

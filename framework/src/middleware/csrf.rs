@@ -11,6 +11,7 @@ use super::{Middleware, Wrapped};
 use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
 use crate::handler::{BoxFuture, error_page, read_body, settings_of};
 use crate::http::{Body, QueryDict, Response, SetCookie, cookie_from_headers};
+use crate::middleware::CsrfSource;
 use crate::middleware::hosts::raw_host;
 use crate::sessions::{Session, SessionHandle};
 use crate::settings::Settings;
@@ -270,7 +271,7 @@ async fn process_request(
 }
 
 /// The request's CSRF state from the secret the client sent, if any.
-fn state_for(sent: Option<&str>) -> Arc<Mutex<State>> {
+pub(crate) fn state_for(sent: Option<&str>) -> Arc<Mutex<State>> {
     let mut state = State::default();
     if let Some(value) = sent {
         match csrf::check_format(value) {
@@ -302,8 +303,14 @@ impl Middleware for CsrfLayer {
             req.extensions_mut().insert(state.clone());
             next(req)
         };
-        let ready = match self.before(req, &settings, session.as_ref()) {
-            Before::Ready(req, state) => Ok((next(req, &state), state)),
+        let ready = match self.before(req, &settings, session.as_ref(), false) {
+            Before::Ready(req, state) => {
+                let state = match state {
+                    CsrfSource::Made(state) => state,
+                    _ => state_for(None),
+                };
+                Ok((next(req, &state), state))
+            }
             Before::Checking(check) => Err(Box::pin(async move {
                 let (req, state) = check.await?;
                 Ok::<_, Response>((next(req, &state), state))
@@ -332,8 +339,9 @@ pub(crate) type Shared = Arc<Mutex<State>>;
 /// The request after the CSRF middleware's `process_request` and `process_view`.
 #[allow(clippy::large_enum_variant)] // `Ready` is the usual case: boxing it would cost every request.
 pub(crate) enum Before {
-    /// Nothing to wait for (a safe method, the secret in the cookie): the request to pass on.
-    Ready(http::Request<Body>, Shared),
+    /// Nothing to wait for (a safe method, the secret in the cookie): the request to pass on,
+    /// and its state — made now, or when a token is first asked for.
+    Ready(http::Request<Body>, CsrfSource),
     /// The checks of an unsafe method, or the secret read from the session: the request to
     /// pass on, or the 403 page.
     Checking(Checking),
@@ -350,6 +358,7 @@ impl CsrfLayer {
         req: http::Request<Body>,
         settings: &Arc<Settings>,
         session: Option<&Arc<SessionHandle>>,
+        lazy: bool,
     ) -> Before {
         let safe = matches!(
             *req.method(),
@@ -359,10 +368,13 @@ impl CsrfLayer {
             && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
             && !(self.exempt)(&decode_path(req.uri().path()));
         if !settings.csrf_use_sessions && !enforce {
-            let state = state_for(cookie_from_headers(
-                req.headers(),
-                &settings.csrf_cookie_name,
-            ));
+            let sent = cookie_from_headers(req.headers(), &settings.csrf_cookie_name);
+            // A malformed cookie is replaced whether or not a token is used: made now.
+            let state = if !lazy || sent.is_some_and(|s| csrf::check_format(s).is_err()) {
+                CsrfSource::Made(state_for(sent))
+            } else {
+                CsrfSource::Lazy(sent.map(str::to_owned))
+            };
             return Before::Ready(req, state);
         }
         // The rare case is boxed, so that its state does not make every request's future

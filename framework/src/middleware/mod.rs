@@ -28,7 +28,7 @@ pub use hosts::AllowedHostsLayer;
 pub use security::SecurityHeadersLayer;
 pub use session::SessionLayer;
 
-pub(crate) use builtin::{Builtin, Next, PerRequest};
+pub(crate) use builtin::{Builtin, CsrfSource, Next, PerRequest};
 pub(crate) use request_line::{OwnedLine, RequestLine};
 
 use crate::handler::BoxFuture;
