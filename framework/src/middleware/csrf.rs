@@ -305,9 +305,12 @@ impl Middleware for CsrfLayer {
         };
         let ready = match self.before(req, &settings, session.as_ref(), false) {
             Before::Ready(req, state) => {
+                // Not asked to wait (`lazy` is false), so made already; made from the same
+                // cookie all the same should that change.
                 let state = match state {
                     CsrfSource::Made(state) => state,
-                    _ => state_for(None),
+                    CsrfSource::Lazy(cookie) => state_for(cookie.as_deref()),
+                    CsrfSource::Off => state_for(None),
                 };
                 Ok((next(req, &state), state))
             }

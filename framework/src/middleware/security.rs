@@ -149,8 +149,8 @@ impl SecurityHeaders {
     }
 }
 
-/// The security headers of the settings a service last saw, kept so that they are made
-/// once, not per request.
+/// The security headers of the first settings a service sees, kept so that they are made
+/// once, not per request (other settings get theirs made afresh).
 #[derive(Debug, Default)]
 pub(crate) struct Cached(std::sync::OnceLock<(Arc<Settings>, SecurityHeaders)>);
 
