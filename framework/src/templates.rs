@@ -25,7 +25,7 @@ pub mod trait_only {
 pub struct Context {
     settings: Arc<Settings>,
     csrf: ContextCsrf,
-    path: Arc<str>,
+    path: crate::http::SharedPath,
     full_path: Option<http::uri::PathAndQuery>,
     method: http::Method,
 }
@@ -234,13 +234,19 @@ pub struct EscapedStaticUrl<'a>(StaticUrl<'a>);
 
 impl fmt::Display for EscapedStaticUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.write(&mut Escaping(f))
+        self.write(f)
     }
 }
 
 impl askama::FastWritable for EscapedStaticUrl<'_> {
     fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(self.0.write(&mut Escaping(dest))?)
+        Ok(self.write(dest)?)
+    }
+}
+
+impl EscapedStaticUrl<'_> {
+    fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        with_static_prefix(|prefix| write_static_url(f, prefix, self.0.0, true))
     }
 }
 
@@ -260,23 +266,36 @@ impl<'a> StaticUrl<'a> {
     }
 
     fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        current(|c| match c {
-            Some(c) => write_static_url(f, &c.settings.static_url, self.0),
-            None => write_static_url(f, &Settings::default().static_url, self.0),
-        })
+        with_static_prefix(|prefix| write_static_url(f, prefix, self.0, false))
     }
 }
 
-fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str) -> fmt::Result {
+/// Runs `f` with STATIC_URL: the request's settings, or the default outside a request.
+fn with_static_prefix<T>(f: impl FnOnce(&str) -> T) -> T {
+    current(|c| match c {
+        Some(c) => f(&c.settings.static_url),
+        None => f(&Settings::default().static_url),
+    })
+}
+
+/// Writes STATIC_URL joined with `path`, quoted, and HTML-escaped when `escape`.
+fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str, escape: bool) -> fmt::Result {
+    let mut put = |s: &str| {
+        if escape && crate::html::needs_escape(s) {
+            askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut *f, s)
+        } else {
+            f.write_str(s)
+        }
+    };
     // A relative STATIC_URL ("static/", Django's default) is served from the site's root.
     if !prefix.starts_with('/') && !prefix.as_bytes().windows(3).any(|w| w == b"://") {
-        f.write_str("/")?;
+        put("/")?;
     }
-    f.write_str(prefix)?;
+    put(prefix)?;
     if !prefix.ends_with('/') {
-        f.write_str("/")?;
+        put("/")?;
     }
-    f.write_str(&quote_file_path(path.trim_start_matches('/')))
+    put(&quote_file_path(path.trim_start_matches('/')))
 }
 
 /// Characters a file path keeps in a URL (Django's `filepath_to_uri`:

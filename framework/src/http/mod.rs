@@ -2,6 +2,7 @@
 
 mod body;
 mod cookies;
+mod path;
 mod request;
 mod response;
 mod safe_url;
@@ -9,6 +10,7 @@ mod safe_url;
 pub use body::{Body, BoxError};
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+pub(crate) use path::SharedPath;
 pub use request::{QueryDict, Request};
 pub use response::{
     ErrorResponse, Html, IntoResponse, Json, Response, permanent_redirect, redirect,

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use http::{HeaderMap, Method, request::Parts};
 
+use super::SharedPath;
 use crate::middleware::csrf::{Shared, state_for};
 use crate::middleware::{CsrfSource, PerRequest};
 use crate::sessions::{SessionHandle, SessionSource};
@@ -17,7 +18,7 @@ pub struct Request {
     head: Parts,
     body: Bytes,
     /// The decoded path, shared with the resolver match.
-    path: Arc<str>,
+    path: SharedPath,
     settings: Arc<Settings>,
     session: SessionSource,
     /// The session, once made on first use.
@@ -32,12 +33,7 @@ pub struct Request {
 impl Request {
     /// Builds a request from its parts; `path` is the percent-decoded path.
     pub(crate) fn new(head: Parts, body: Bytes, per_request: PerRequest) -> Self {
-        let raw = head.uri.path();
-        let path: Arc<str> = if raw.contains('%') {
-            crate::urls::decode_path(raw).into()
-        } else {
-            raw.into()
-        };
+        let path = SharedPath::of(head.uri.path_and_query());
         Request {
             head,
             body,
@@ -62,7 +58,7 @@ impl Request {
         &self.path
     }
 
-    pub(crate) fn shared_path(&self) -> Arc<str> {
+    pub(crate) fn shared_path(&self) -> SharedPath {
         self.path.clone()
     }
 

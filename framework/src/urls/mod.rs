@@ -6,13 +6,13 @@ mod matcher;
 pub(crate) mod reverse;
 
 use std::future::Future;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 pub use converters::{Converter, FromPathParam, ToUrl};
 pub use matcher::match_segments;
 pub use reverse::{NoReverseMatch, quote, reverse, reverse_kwargs, reverse_with};
 
-use crate::http::{Request, Response};
+use crate::http::{Request, Response, SharedPath};
 
 /// A URLconf module: what `urlpatterns!` generates as the module's `UrlConf` type.
 pub trait UrlConf: 'static {
@@ -113,7 +113,7 @@ pub struct ResolverMatch {
     chain: [Option<&'static Pattern>; MAX_DEPTH],
     depth: usize,
     /// The path the captures are in, shared with the request (not copied).
-    path: Option<Arc<str>>,
+    path: Option<SharedPath>,
     caps: [(u32, u32); MAX_CAPTURES],
     ncaps: usize,
 }
@@ -132,7 +132,7 @@ impl Default for ResolverMatch {
 
 impl ResolverMatch {
     /// A match about to be made for `path`: captures will point into it without copying.
-    pub fn for_path(path: Arc<str>) -> Self {
+    pub(crate) fn for_path(path: SharedPath) -> Self {
         ResolverMatch {
             path: Some(path),
             ..ResolverMatch::default()
@@ -165,7 +165,7 @@ impl ResolverMatch {
             None => None,
         };
         let base = base.unwrap_or_else(|| {
-            self.path = Some(Arc::from(path));
+            self.path = Some(SharedPath::from(path));
             0
         });
         self.ncaps = caps.len().min(MAX_CAPTURES);
@@ -272,7 +272,7 @@ struct Root {
 static ROOT: OnceLock<Root> = OnceLock::new();
 
 fn resolve_with<U: UrlConf>(path: &str) -> Option<ResolverMatch> {
-    let path: Arc<str> = Arc::from(path);
+    let path = SharedPath::from(path);
     let mut rm = ResolverMatch::for_path(path.clone());
     U::resolve(path.strip_prefix('/').unwrap_or(&path), &mut rm).map(|_| rm)
 }
