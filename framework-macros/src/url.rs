@@ -278,6 +278,12 @@ pub fn lookup(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
+/// Django's HTML escaping of a URL [`route::quote`] made: of the five characters escaping
+/// changes, only `&` and `'` are left unquoted there (`<`, `>` and `"` are percent-encoded).
+fn escape_quoted_url(url: &str) -> String {
+    url.replace('&', "&amp;").replace('\'', "&#x27;")
+}
+
 fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {
     let params = endpoint.params();
     let full = endpoint.full_name();
@@ -291,9 +297,11 @@ fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {
         }
         let quoted = route::quote(&url);
         if query.template.is_some() {
-            // In a template the URL is written from the binary's text: no string per page.
+            // In a template the URL is written from the binary's text, escaped here once:
+            // no string and no escaping per page.
+            let escaped = escape_quoted_url(&quoted);
             return Ok(quote!(::manouche::__private::askama::filters::Safe(
-                ::manouche::__private::ReversedUrl(#quoted)
+                ::manouche::__private::ReversedUrl(#quoted, #escaped)
             )));
         }
         return Ok(quote!(::std::string::String::from(#quoted)));

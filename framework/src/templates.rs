@@ -328,21 +328,21 @@ pub trait UrlOrEmpty {
     fn url_or_empty(self) -> String;
 }
 
-/// A `{% url %}` of a route without arguments, reversed at compile time; the page shows it
-/// escaped Django's way.
+/// A `{% url %}` of a route without arguments, reversed at compile time: the URL, and the
+/// page's text of it (escaped Django's way, also at compile time).
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
-pub struct ReversedUrl(pub &'static str);
+pub struct ReversedUrl(pub &'static str, pub &'static str);
 
 impl fmt::Display for ReversedUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::html::escape(self.0))
+        f.write_str(self.1)
     }
 }
 
 impl askama::FastWritable for ReversedUrl {
     fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(dest.write_str(&crate::html::escape(self.0))?)
+        Ok(dest.write_str(self.1)?)
     }
 }
 

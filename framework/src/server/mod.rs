@@ -104,11 +104,14 @@ pub async fn shutdown_signal() {
     }
 }
 
+/// Answers one request: the project's response, logged when `log`; `guard` counts it as in
+/// flight until then.
 fn handle(
     service: &ProjectService,
     req: http::Request<Incoming>,
     log: bool,
-) -> impl Future<Output = Response> + Send + use<> {
+    guard: idle::InFlightGuard,
+) -> impl Future<Output = Result<Response, Infallible>> + Send + use<> {
     let line = log.then(|| {
         format!(
             "\"{} {} {:?}\"",
@@ -128,6 +131,7 @@ fn handle(
     let response = service.respond(req);
     async move {
         let response = response.await;
+        drop(guard);
         if let Some(line) = line {
             let size = response.body().size_hint().exact().unwrap_or(0);
             eprintln!(
@@ -136,7 +140,7 @@ fn handle(
                 response.status().as_u16()
             );
         }
-        response
+        Ok(response)
     }
 }
 
@@ -179,15 +183,8 @@ pub async fn serve(
         let log = config.access_log;
         let in_flight = InFlight::default();
         let io = IdleTimeout::new(stream, in_flight.clone(), config.header_timeout);
-        let hyper_service = hyper::service::service_fn(move |req| {
-            let guard = in_flight.start();
-            let response = handle(&service, req, log);
-            async move {
-                let response = response.await;
-                drop(guard);
-                Ok::<_, Infallible>(response)
-            }
-        });
+        let hyper_service =
+            hyper::service::service_fn(move |req| handle(&service, req, log, in_flight.start()));
         let conn = builder.serve_connection(TokioIo::new(io), hyper_service);
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {
