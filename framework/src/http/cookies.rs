@@ -24,14 +24,26 @@ pub fn parse_cookies(header: &str) -> impl Iterator<Item = (&str, &str)> {
 
 /// A cookie's value from request headers; the last one sent wins, as in Django.
 pub fn cookie_from_headers<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
-    let mut found = None;
+    let [found] = cookies_from_headers(headers, [name]);
+    found
+}
+
+/// Several cookies' values, read in one pass over the headers (the middleware want the
+/// session's and CSRF's of every request); the last one sent wins, as in Django.
+pub(crate) fn cookies_from_headers<'a, const N: usize>(
+    headers: &'a http::HeaderMap,
+    names: [&str; N],
+) -> [Option<&'a str>; N] {
+    let mut found = [None; N];
     for header in headers.get_all(http::header::COOKIE) {
         let Ok(text) = header.to_str() else {
             continue;
         };
         for (n, v) in parse_cookies(text) {
-            if n == name {
-                found = Some(v);
+            for (slot, name) in found.iter_mut().zip(names) {
+                if n == name {
+                    *slot = Some(v);
+                }
             }
         }
     }
@@ -119,7 +131,23 @@ impl SetCookie<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::SetCookie;
+    use super::{SetCookie, cookie_from_headers, cookies_from_headers};
+
+    #[test]
+    fn several_cookies_are_read_in_one_pass_and_the_last_sent_wins() {
+        let mut headers = http::HeaderMap::new();
+        headers.append("cookie", "sessionid=old; csrftoken=abc".parse().unwrap());
+        headers.append("cookie", "other=1; sessionid=new".parse().unwrap());
+        assert_eq!(
+            cookies_from_headers(&headers, ["sessionid", "csrftoken", "missing"]),
+            [Some("new"), Some("abc"), None]
+        );
+        assert_eq!(cookie_from_headers(&headers, "sessionid"), Some("new"));
+        assert_eq!(
+            cookies_from_headers(&http::HeaderMap::new(), ["sessionid", "csrftoken"]),
+            [None, None]
+        );
+    }
 
     #[test]
     fn control_characters_and_semicolons_are_refused_in_every_part() {

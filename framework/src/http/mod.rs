@@ -8,6 +8,7 @@ mod response;
 mod safe_url;
 
 pub use body::{Body, BoxError};
+pub(crate) use cookies::cookies_from_headers;
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 pub(crate) use path::SharedPath;

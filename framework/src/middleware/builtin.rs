@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::request_line::{OwnedLine, RequestLine};
 use super::{CommonLayer, CsrfLayer, SessionLayer, csrf, hosts, security, session};
 use crate::handler::{BoxFuture, settings_of};
-use crate::http::{Body, Request, Response};
+use crate::http::{Body, Request, Response, cookies_from_headers};
 use crate::sessions::{SessionHandle, SessionSource};
 use crate::settings::Settings;
 
@@ -184,10 +184,20 @@ impl<S: Next> Builtin<S> {
         // The session is made now only when something before the view needs it, or when
         // the request will not come back from the project's own layers.
         let session_now = !S::DIRECT || settings.csrf_use_sessions;
-        let session = self.session.attach(&req, settings, session_now)?;
+        let [session_cookie, csrf_cookie] = cookies_from_headers(
+            req.headers(),
+            [&settings.session_cookie_name, &settings.csrf_cookie_name],
+        );
+        let session = self
+            .session
+            .attach(&req, settings, session_now, session_cookie)?;
+        let csrf_cookie = csrf_cookie.map(str::to_owned);
         let kept_line = (!S::DIRECT).then(|| OwnedLine::of(&req, settings));
         // Behind the views directly, the CSRF state waits for a token to be asked for.
-        let view = match self.csrf.before(req, settings, session.handle(), S::DIRECT) {
+        let view = match self
+            .csrf
+            .before(req, settings, session.handle(), S::DIRECT, csrf_cookie)
+        {
             csrf::Before::Ready(req, csrf) => {
                 let made = match &csrf {
                     CsrfSource::Made(state) => Some(state.clone()),

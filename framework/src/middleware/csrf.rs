@@ -303,7 +303,9 @@ impl Middleware for CsrfLayer {
             req.extensions_mut().insert(state.clone());
             next(req)
         };
-        let ready = match self.before(req, &settings, session.as_ref(), false) {
+        let sent =
+            cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
+        let ready = match self.before(req, &settings, session.as_ref(), false, sent) {
             Before::Ready(req, state) => {
                 // Not asked to wait (`lazy` is false), so made already; made from the same
                 // cookie all the same should that change.
@@ -356,12 +358,14 @@ pub(crate) type Checking = BoxFuture<Result<(http::Request<Body>, Shared), Respo
 
 impl CsrfLayer {
     /// Django's `process_request` and `process_view`.
+    /// `sent` is the CSRF cookie's value, read from `req` by the caller.
     pub(crate) fn before(
         &self,
         req: http::Request<Body>,
         settings: &Arc<Settings>,
         session: Option<&Arc<SessionHandle>>,
         lazy: bool,
+        sent: Option<String>,
     ) -> Before {
         let safe = matches!(
             *req.method(),
@@ -371,19 +375,20 @@ impl CsrfLayer {
             && req.extensions().get::<DontEnforceCsrfChecks>().is_none()
             && !(self.exempt)(&decode_path(req.uri().path()));
         if !settings.csrf_use_sessions && !enforce {
-            let sent = cookie_from_headers(req.headers(), &settings.csrf_cookie_name);
             // A malformed cookie is replaced whether or not a token is used: made now.
-            let state = if !lazy || sent.is_some_and(|s| csrf::check_format(s).is_err()) {
-                CsrfSource::Made(state_for(sent))
+            let malformed = sent
+                .as_deref()
+                .is_some_and(|s| csrf::check_format(s).is_err());
+            let state = if !lazy || malformed {
+                CsrfSource::Made(state_for(sent.as_deref()))
             } else {
-                CsrfSource::Lazy(sent.map(str::to_owned))
+                CsrfSource::Lazy(sent)
             };
             return Before::Ready(req, state);
         }
         // The rare case is boxed, so that its state does not make every request's future
         // bigger.
-        let cookie_value =
-            cookie_from_headers(req.headers(), &settings.csrf_cookie_name).map(str::to_owned);
+        let cookie_value = sent;
         let (settings, session, failure) = (settings.clone(), session.cloned(), self.failure);
         Before::Checking(Box::pin(async move {
             process_request(

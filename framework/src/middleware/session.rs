@@ -133,7 +133,8 @@ impl Middleware for SessionLayer {
         let settings = settings_of(&req);
         let line = OwnedLine::of(&req, &settings);
         // The rest of the stack is called now: this future keeps only its pointer.
-        let ready = self.attach(&req, &settings, true).map(|attached| {
+        let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
+        let ready = self.attach(&req, &settings, true, sent).map(|attached| {
             if let Some(handle) = attached.handle() {
                 req.extensions_mut().insert(handle.clone());
             }
@@ -175,8 +176,8 @@ impl SessionLayer {
         req: &http::Request<Body>,
         settings: &Arc<Settings>,
         now: bool,
+        sent: Option<&str>,
     ) -> Result<Attached, Box<Response>> {
-        let sent = cookie_from_headers(req.headers(), &settings.session_cookie_name);
         match self.store(settings) {
             Ok(store) => Ok(Attached {
                 handle: now
