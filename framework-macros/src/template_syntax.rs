@@ -240,12 +240,18 @@ pub fn rewrite(text: &str, template: &str) -> Result<(String, Vec<UrlTag>), Synt
                             message: "'static' takes at least one argument (path to file)".into(),
                         });
                     };
-                    let arg = rust_string(path).unwrap_or_else(|| expression(path));
+                    let literal = rust_string(path);
+                    let arg = literal.clone().unwrap_or_else(|| expression(path));
                     if w.len() == 4 && w[2] == "as" {
                         out.push_str(&tag(format!(
                             "let {} = manouche::__private::static_url({arg})",
                             w[3]
                         )));
+                    } else if let Some(literal) = literal {
+                        // Made once per tag (for the server's settings), then copied in.
+                        out.push_str(&format!(
+                            "{{{{ manouche::__private::askama::filters::Safe(manouche::__private::static_page_url!({literal})) }}}}"
+                        ));
                     } else {
                         // Escaped by `StaticUrl` itself, piece by piece, as it is written.
                         out.push_str(&format!(

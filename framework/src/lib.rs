@@ -54,10 +54,11 @@ pub mod prelude {
 /// What the macros expand into. Not part of the API: it changes with the macros.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::__static_page_url as static_page_url;
     pub use crate::http::IntoResponse;
     pub use crate::templates::{
-        DjangoHtml, ReversedUrl, StaticUrl, csrf_input, request_full_path, request_method,
-        request_path, static_url,
+        DjangoHtml, ReversedUrl, StaticUrl, StaticUrlCache, csrf_input, request_full_path,
+        request_method, request_path, static_url,
     };
     pub use crate::urls::converters;
     pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};

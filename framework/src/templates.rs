@@ -250,6 +250,64 @@ impl EscapedStaticUrl<'_> {
     }
 }
 
+/// `{% static "literal" %}` in a page: its text made once for the settings first seen (the
+/// server's), then written as it is. Each tag has its own, a `static` item of the page.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct StaticUrlCache {
+    path: &'static str,
+    made: std::sync::OnceLock<(Arc<Settings>, String)>,
+}
+
+impl StaticUrlCache {
+    /// The cache of one `{% static %}` tag.
+    pub const fn new(path: &'static str) -> Self {
+        StaticUrlCache {
+            path,
+            made: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+impl askama::FastWritable for &'static StaticUrlCache {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        let written = current(|c| {
+            let Some(c) = c else {
+                return StaticUrl(self.path).escaped().write(dest);
+            };
+            let (made_for, text) = self.made.get_or_init(|| {
+                let mut text = String::new();
+                let _ = write_static_url(&mut text, &c.settings.static_url, self.path, true);
+                (c.settings.clone(), text)
+            });
+            if Arc::ptr_eq(made_for, &c.settings) {
+                dest.write_str(text)
+            } else {
+                // Other settings than the first (a test that changes them).
+                write_static_url(dest, &c.settings.static_url, self.path, true)
+            }
+        });
+        Ok(written?)
+    }
+}
+
+impl fmt::Display for &'static StaticUrlCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        askama::FastWritable::write_into(self, f, &askama::NO_VALUES).map_err(|_| fmt::Error)
+    }
+}
+
+/// `{% static "literal" %}` in a rewritten template: its cache, made once.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __static_page_url {
+    ($path:literal) => {{
+        static URL: $crate::__private::StaticUrlCache =
+            $crate::__private::StaticUrlCache::new($path);
+        &URL
+    }};
+}
+
 /// A writer that escapes what goes through it, Django's way.
 struct Escaping<W>(W);
 

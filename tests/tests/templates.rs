@@ -122,3 +122,24 @@ async fn render_gives_templates_the_request_context() {
         "GET /context/a b /context/a%20b?q=1 /assets/x.css"
     );
 }
+
+#[tokio::test]
+async fn a_static_tag_follows_each_clients_static_url() {
+    // A `{% static "literal" %}` keeps its text for the first settings it renders with;
+    // other settings in the same process still get their own.
+    for (prefix, expected) in [
+        ("/one/", "/one/x.css"),
+        ("two/", "/two/x.css"),
+        ("/one/", "/one/x.css"),
+        (
+            "https://cdn.example/a&b/",
+            "https://cdn.example/a&amp;b/x.css",
+        ),
+    ] {
+        let mut c = manouche::test::Client::new(&manouche_tests::project(), |s| {
+            s.static_url = prefix.into()
+        });
+        let text = c.get("/context/x").await.text();
+        assert!(text.ends_with(&format!(" {expected}")), "{prefix}: {text}");
+    }
+}
