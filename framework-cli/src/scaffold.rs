@@ -48,7 +48,7 @@ pub fn start_project(name: &str, dir: &Path) -> Result<(), String> {
         (
             "Cargo.toml",
             format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n\n# A project of its own, even inside another Cargo workspace.\n[workspace]\n",
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{}\n\n# A project of its own, even inside another Cargo workspace.\n[workspace]\n\n# `cargo build --release` for production: slower to build, faster to serve.\n[profile.release]\nlto = \"fat\"\ncodegen-units = 1\n",
                 dependency()
             ),
         ),
