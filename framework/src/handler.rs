@@ -130,10 +130,11 @@ async fn respond<U: UrlConf>(
             rel,
         ))
         .await;
-        let response = served.unwrap_or_else(IntoResponse::into_response);
-        return (finish_response::<U>(response, &request, &handlers), request);
+        let mut response = served.unwrap_or_else(IntoResponse::into_response);
+        finish_response::<U>(&mut response, &request, &handlers);
+        return (response, request);
     }
-    let response = match resolve::<U>(&mut request) {
+    let mut response = match resolve::<U>(&mut request) {
         // Boxed: the views' futures differ in size, and the largest would otherwise set the
         // size of every request's future (and of each copy of it).
         Some(m) => match CatchPanic::new(Box::pin(U::dispatch(m, &mut request))).await {
@@ -149,7 +150,8 @@ async fn respond<U: UrlConf>(
         )
         .into_response(),
     };
-    (finish_response::<U>(response, &request, &handlers), request)
+    finish_response::<U>(&mut response, &request, &handlers);
+    (response, request)
 }
 
 /// The request with its body read, or the error page.
@@ -186,12 +188,12 @@ fn resolve<U: UrlConf>(request: &mut Request) -> Option<U::Match> {
 }
 
 fn finish_response<U: UrlConf>(
-    response: Response,
+    response: &mut Response,
     request: &Request,
     handlers: &ErrorHandlers,
-) -> Response {
+) {
     let Some(ErrorResponse(err)) = response.extensions().get::<ErrorResponse>().cloned() else {
-        return response;
+        return;
     };
     let uri: Uri = request.full_path().parse().unwrap_or_default();
     let raised_by = request.resolver_match().map(|m| m.func());
@@ -203,7 +205,7 @@ fn finish_response<U: UrlConf>(
             page_response.headers_mut().append(name, value.clone());
         }
     }
-    page_response
+    *response = page_response;
 }
 
 /// Reads the whole body within REQUEST_BODY_TIMEOUT (408 after it: a client that sends a

@@ -157,7 +157,8 @@ impl<S: Next> Builtin<S> {
                         (None, Some(kept)) => Some(kept.line()),
                         (None, None) => None,
                     };
-                    let mut response = self.common.after(line, response, &settings);
+                    let mut response = response;
+                    self.common.after(line, &mut response, &settings);
                     let made = request.as_deref().and_then(Request::made_session);
                     if let Some(saving) = session.finish(&mut response, &settings, made, line) {
                         response = saving.await;

@@ -46,31 +46,36 @@ impl Middleware for CommonLayer {
         let settings = settings_of(&req);
         let line = OwnedLine::of(&req, &settings);
         let fut = next(req);
-        async move { self.after(Some(line.line()), fut.await, &settings) }
+        async move {
+            let mut response = fut.await;
+            self.after(Some(line.line()), &mut response, &settings);
+            response
+        }
     }
 }
 
 impl CommonLayer {
-    /// The response, or the redirect to `path/` when `path` was not found and `path/` is.
+    /// Replaces `response` with the redirect to `path/` when `path` was not found and
+    /// `path/` is (in place: most responses pass untouched, and are not moved).
     pub(crate) fn after(
         &self,
         line: Option<RequestLine<'_>>,
-        response: Response,
+        response: &mut Response,
         settings: &Settings,
-    ) -> Response {
+    ) {
         let Some(line) = line else {
-            return response;
+            return;
         };
         if !settings.append_slash
             || line.path.ends_with('/')
             || response.status() != StatusCode::NOT_FOUND
         {
-            return response;
+            return;
         }
         let resolves = self.resolves;
         let path = decode_path(line.path);
         if resolves(&path) || !resolves(&format!("{path}/")) {
-            return response;
+            return;
         }
         let mut target = format!("{}/", line.path);
         if let Some(q) = line.query {
@@ -94,13 +99,14 @@ impl CommonLayer {
                     line.path
                 ),
             );
-            return line.error_page(&err, settings);
+            *response = line.error_page(&err, settings);
+            return;
         }
         let mut redirect = Response::new(Body::empty());
         *redirect.status_mut() = StatusCode::MOVED_PERMANENTLY;
         if let Ok(v) = HeaderValue::from_str(&target) {
             redirect.headers_mut().insert(header::LOCATION, v);
         }
-        redirect
+        *response = redirect;
     }
 }
