@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{Body, ErrorResponse, IntoResponse, Request, Response};
 use crate::middleware::PerRequest;
 use crate::settings::Settings;
-use crate::urls::{Pattern, ResolverMatch, UrlConf};
+use crate::urls::{Pattern, UrlConf};
 use crate::views::debug::{PageRequest, technical_404, technical_500};
 use crate::views::{CatchPanic, ErrorContext, ErrorHandlers, defaults};
 
@@ -178,13 +178,7 @@ async fn with_body<U: UrlConf>(
 
 /// Resolves the request's path, recording the match in the request.
 fn resolve<U: UrlConf>(request: &mut Request) -> Option<U::Match> {
-    let path = request.shared_path();
-    let rm = request.resolver_match_slot(ResolverMatch::for_path(path.clone()));
-    let matched = U::resolve(path.strip_prefix('/').unwrap_or(&path), rm);
-    if matched.is_none() {
-        request.clear_resolver_match();
-    }
-    matched
+    request.resolve_with(|path, rm| U::resolve(path.strip_prefix('/').unwrap_or(path), rm))
 }
 
 fn finish_response<U: UrlConf>(

@@ -26,6 +26,7 @@ pub struct Context {
     settings: Arc<Settings>,
     csrf: ContextCsrf,
     path: crate::http::SharedPath,
+    /// The path with its query, when `path` is a decoded copy (else `path` holds it).
     full_path: Option<http::uri::PathAndQuery>,
     method: http::Method,
 }
@@ -75,12 +76,17 @@ impl Context {
     }
 
     fn with_csrf(request: &Request, csrf: ContextCsrf) -> Self {
+        // Shares the request's bytes: no copy.
+        let path = request.shared_path();
+        let full_path = match path.full() {
+            Some(_) => None,
+            None => request.path_and_query().cloned(),
+        };
         Context {
             settings: request.shared_settings(),
             csrf,
-            path: request.shared_path(),
-            // Shares the request's bytes: no copy.
-            full_path: request.path_and_query().cloned(),
+            path,
+            full_path,
             method: request.method().clone(),
         }
     }
@@ -429,8 +435,13 @@ pub fn request_path() -> String {
 
 /// `{{ request.get_full_path }}`: the path with its query string, as sent.
 pub fn request_full_path() -> String {
-    current(|c| c.map(|c| c.full_path.as_ref().map_or("/", |p| p.as_str()).to_owned()))
-        .unwrap_or_default()
+    current(|c| {
+        c.map(|c| {
+            let full = c.full_path.as_ref().or(c.path.full());
+            full.map_or("/", |p| p.as_str()).to_owned()
+        })
+    })
+    .unwrap_or_default()
 }
 
 /// `{{ request.method }}`.

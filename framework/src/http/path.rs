@@ -20,15 +20,32 @@ enum Repr {
 }
 
 impl SharedPath {
-    /// The decoded path of a request whose URI holds `sent` (or `/` when it has none).
-    pub(crate) fn of(sent: Option<&PathAndQuery>) -> Self {
-        match sent {
-            Some(pq) if pq.path().contains('%') => {
-                SharedPath(Repr::Decoded(crate::urls::decode_path(pq.path()).into()))
-            }
-            Some(pq) => SharedPath(Repr::Sent(pq.clone())),
-            None => SharedPath(Repr::Decoded(Arc::from("/"))),
+    /// The path as sent, when decoding leaves it as it is.
+    pub(crate) fn sent(pq: &PathAndQuery) -> Self {
+        SharedPath(Repr::Sent(pq.clone()))
+    }
+
+    /// A decoded copy.
+    pub(crate) fn decoded(path: &Arc<str>) -> Self {
+        SharedPath(Repr::Decoded(path.clone()))
+    }
+
+    /// The path with its query string, when this is the URI's own.
+    pub(crate) fn full(&self) -> Option<&PathAndQuery> {
+        match &self.0 {
+            Repr::Sent(pq) => Some(pq),
+            Repr::Decoded(_) => None,
         }
+    }
+}
+
+/// The decoded copy a request keeps of its path, if it needs one: when the path has `%`
+/// escapes, or when the URI has no path (`/`). Most requests need none.
+pub(crate) fn decoded_copy(sent: Option<&PathAndQuery>) -> Option<Arc<str>> {
+    match sent {
+        Some(pq) if pq.path().contains('%') => Some(crate::urls::decode_path(pq.path()).into()),
+        Some(_) => None,
+        None => Some(Arc::from("/")),
     }
 }
 
@@ -56,18 +73,25 @@ impl fmt::Debug for SharedPath {
 
 #[cfg(test)]
 mod tests {
-    use super::SharedPath;
+    use super::{SharedPath, decoded_copy};
     use http::uri::PathAndQuery;
 
     #[test]
     fn a_plain_path_is_the_uris_and_an_escaped_one_is_decoded() {
         let plain = PathAndQuery::from_static("/hello/brian?x=1");
-        let path = SharedPath::of(Some(&plain));
+        assert_eq!(decoded_copy(Some(&plain)), None);
+        let path = SharedPath::sent(&plain);
         assert_eq!(&*path, "/hello/brian");
-        // The same bytes, not a copy.
+        // The same bytes, not a copy; and the full path with them.
         assert_eq!(path.as_ptr(), plain.as_str().as_ptr());
+        assert_eq!(
+            path.full().map(PathAndQuery::as_str),
+            Some("/hello/brian?x=1")
+        );
         let escaped = PathAndQuery::from_static("/hello/a%20b?x=%20");
-        assert_eq!(&*SharedPath::of(Some(&escaped)), "/hello/a b");
-        assert_eq!(&*SharedPath::of(None), "/");
+        let decoded = decoded_copy(Some(&escaped)).unwrap();
+        assert_eq!(&*decoded, "/hello/a b");
+        assert_eq!(SharedPath::decoded(&decoded).full(), None);
+        assert_eq!(decoded_copy(None).as_deref(), Some("/"));
     }
 }

@@ -17,8 +17,9 @@ use crate::urls::ResolverMatch;
 pub struct Request {
     head: Parts,
     body: Bytes,
-    /// The decoded path, shared with the resolver match.
-    path: SharedPath,
+    /// The decoded path when it differs from the URI's (`%` escapes); most requests use the
+    /// URI's own, and share it (no copy) only with what asks for it.
+    decoded_path: Option<Arc<str>>,
     settings: Arc<Settings>,
     session: SessionSource,
     /// The session, once made on first use.
@@ -33,11 +34,11 @@ pub struct Request {
 impl Request {
     /// Builds a request from its parts; `path` is the percent-decoded path.
     pub(crate) fn new(head: Parts, body: Bytes, per_request: PerRequest) -> Self {
-        let path = SharedPath::of(head.uri.path_and_query());
+        let decoded_path = super::path::decoded_copy(head.uri.path_and_query());
         Request {
             head,
             body,
-            path,
+            decoded_path,
             settings: per_request.settings,
             session: per_request.session,
             made_session: OnceLock::new(),
@@ -55,11 +56,19 @@ impl Request {
 
     /// The percent-decoded path, like Django's `request.path` (`/hello/a b` for `/hello/a%20b`).
     pub fn path(&self) -> &str {
-        &self.path
+        match &self.decoded_path {
+            Some(decoded) => decoded,
+            None => self.head.uri.path(),
+        }
     }
 
+    /// The decoded path, sharing the request's bytes.
     pub(crate) fn shared_path(&self) -> SharedPath {
-        self.path.clone()
+        match (&self.decoded_path, self.head.uri.path_and_query()) {
+            (Some(decoded), _) => SharedPath::decoded(decoded),
+            (None, Some(sent)) => SharedPath::sent(sent),
+            (None, None) => SharedPath::from("/"),
+        }
     }
 
     /// The path as the client sent it, still percent-encoded.
@@ -215,13 +224,22 @@ impl Request {
         self.resolver_match.as_ref()
     }
 
-    /// Puts `m` in the request, to be filled in place by the resolver.
-    pub(crate) fn resolver_match_slot(&mut self, m: ResolverMatch) -> &mut ResolverMatch {
-        self.resolver_match.insert(m)
-    }
-
-    pub(crate) fn clear_resolver_match(&mut self) {
-        self.resolver_match = None;
+    /// Resolves the request's path with `resolve`, which fills the request's resolver match
+    /// in place (its captures point into the path, which it shares); cleared on no match.
+    pub(crate) fn resolve_with<R>(
+        &mut self,
+        resolve: impl FnOnce(&str, &mut ResolverMatch) -> Option<R>,
+    ) -> Option<R> {
+        let rm = ResolverMatch::for_path(self.shared_path());
+        let path = match &self.decoded_path {
+            Some(decoded) => &**decoded,
+            None => self.head.uri.path(),
+        };
+        let matched = resolve(path, self.resolver_match.insert(rm));
+        if matched.is_none() {
+            self.resolver_match = None;
+        }
+        matched
     }
 
     /// Per-request data that middleware attached.
