@@ -133,24 +133,12 @@ impl<S: Next> Builtin<S> {
         // Everything up to the view is done now, so that the future keeps only what the
         // response needs: small, it is cheap to box (glibc's per-thread cache takes blocks up
         // to 1 KiB) and to move.
-        let started = self.start(req, &settings);
+        let mut started = self.start(req, &settings);
         async move {
-            let mut response = match started {
+            // Used in place, not moved out: the future keeps one copy of it.
+            let mut response = match &mut started {
                 Ok((session, kept_line, view)) => {
-                    let (response, request) = match view {
-                        View::Running(view, state) => {
-                            self.after_view(view, state, &settings, &session).await
-                        }
-                        View::Checking(check) => match check.await {
-                            Ok((req, state)) => {
-                                let csrf = CsrfSource::Made(state.clone());
-                                let view = self.run(req, csrf, &settings, &session);
-                                self.after_view(view, Some(state), &settings, &session)
-                                    .await
-                            }
-                            Err(refused) => (refused, None),
-                        },
-                    };
+                    let (response, request) = self.after_view(view, &settings, session).await;
                     // The request the view had, or the line kept of it.
                     let line = match (&request, &kept_line) {
                         (Some(request), _) => Some(RequestLine::of(request)),
@@ -165,7 +153,7 @@ impl<S: Next> Builtin<S> {
                     }
                     response
                 }
-                Err(answered) => *answered,
+                Err(answered) => std::mem::take(&mut **answered),
             };
             self.security.add(&settings, &mut response, secure);
             response
@@ -178,7 +166,7 @@ impl<S: Next> Builtin<S> {
         &self,
         req: http::Request<Body>,
         settings: &Arc<Settings>,
-    ) -> Result<(session::Attached, Option<OwnedLine>, View), Box<Response>> {
+    ) -> Result<(session::Attached, Option<Box<OwnedLine>>, View), Box<Response>> {
         if let Some(refused) = hosts::refusal(&req, settings) {
             return Err(Box::new(refused));
         }
@@ -193,7 +181,7 @@ impl<S: Next> Builtin<S> {
             .session
             .attach(&req, settings, session_now, session_cookie)?;
         let csrf_cookie = csrf_cookie.map(str::to_owned);
-        let kept_line = (!S::DIRECT).then(|| OwnedLine::of(&req, settings));
+        let kept_line = (!S::DIRECT).then(|| Box::new(OwnedLine::of(&req, settings)));
         // Behind the views directly, the CSRF state waits for a token to be asked for.
         let view = match self
             .csrf
@@ -228,15 +216,29 @@ impl<S: Next> Builtin<S> {
         Box::pin(self.inner.run(req, per_request))
     }
 
-    /// The view's answer, with CSRF's work on its response.
+    /// The view's answer (once the CSRF checks that read the body pass), with CSRF's work
+    /// on its response.
     async fn after_view(
         &self,
-        view: Answer,
-        state: Option<csrf::Shared>,
-        settings: &Settings,
+        view: &mut View,
+        settings: &Arc<Settings>,
         session: &session::Attached,
     ) -> (Response, Option<Box<Request>>) {
-        let (mut response, request) = view.await;
+        let mut checked = None;
+        // The check's result is gone before the view is awaited: the future does not keep
+        // room for both.
+        let (view, state) = match view {
+            View::Running(view, state) => (view, state.take()),
+            View::Checking(check) => match check.as_mut().await {
+                Ok((req, state)) => {
+                    let csrf = CsrfSource::Made(state.clone());
+                    let view = checked.insert(self.run(req, csrf, settings, session));
+                    (view, Some(state))
+                }
+                Err(refused) => return (refused, None),
+            },
+        };
+        let (mut response, request) = view.as_mut().await;
         let made = request
             .as_deref()
             .and_then(Request::made_session)

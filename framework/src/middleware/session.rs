@@ -220,7 +220,7 @@ impl Attached {
     /// adds `Vary: Cookie` when it was used. `made` is the session the view made, if it did.
     /// `None` when the response is ready, or the future that saves first.
     pub(crate) fn finish(
-        self,
+        &self,
         response: &mut Response,
         settings: &Arc<Settings>,
         made: Option<&Arc<SessionHandle>>,
