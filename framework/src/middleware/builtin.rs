@@ -111,6 +111,15 @@ pub(crate) struct Builtin<S> {
     pub(crate) inner: S,
 }
 
+/// What the middleware's work before the view leaves for after it.
+struct Started {
+    session: session::Attached,
+    /// The request line, kept when the request does not come back from the project's own
+    /// layers (boxed: most requests do not need it).
+    kept_line: Option<Box<OwnedLine>>,
+    view: View,
+}
+
 /// Where a request stands once the middleware's work on it is done: the rest of the stack
 /// running, or the CSRF checks that must read the body first.
 enum View {
@@ -137,7 +146,11 @@ impl<S: Next> Builtin<S> {
         async move {
             // Used in place, not moved out: the future keeps one copy of it.
             let mut response = match &mut started {
-                Ok((session, kept_line, view)) => {
+                Ok(Started {
+                    session,
+                    kept_line,
+                    view,
+                }) => {
                     let (response, request) = self.after_view(view, &settings, session).await;
                     // The request the view had, or the line kept of it.
                     let line = match (&request, &kept_line) {
@@ -166,7 +179,7 @@ impl<S: Next> Builtin<S> {
         &self,
         req: http::Request<Body>,
         settings: &Arc<Settings>,
-    ) -> Result<(session::Attached, Option<Box<OwnedLine>>, View), Box<Response>> {
+    ) -> Result<Started, Box<Response>> {
         if let Some(refused) = hosts::refusal(&req, settings) {
             return Err(Box::new(refused));
         }
@@ -196,7 +209,11 @@ impl<S: Next> Builtin<S> {
             }
             csrf::Before::Checking(check) => View::Checking(check),
         };
-        Ok((session, kept_line, view))
+        Ok(Started {
+            session,
+            kept_line,
+            view,
+        })
     }
 
     /// The rest of the stack, started.
