@@ -365,7 +365,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                     }
                 });
                 dispatches.push(quote! {
-                    __Match::#variant(view) => ::manouche::__private::View::call(view, request).await
+                    __Match::#variant(view) => ::std::boxed::Box::pin(::manouche::__private::View::call(view, request))
                 });
                 let name_data = match &entry.name {
                     Some(n) => quote!(#n),
@@ -408,7 +408,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                     }
                 });
                 dispatches.push(quote! {
-                    __Match::#variant(m) => #conf::dispatch(m, request).await
+                    __Match::#variant(m) => #conf::dispatch(m, request)
                 });
                 data.push(quote!((#route_lit, _, include #module)));
             }
@@ -467,11 +467,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             fn dispatch(
                 m: __Match,
                 request: &mut ::manouche::http::Request,
-            ) -> impl ::core::future::Future<Output = ::manouche::http::Response> + ::core::marker::Send + '_ {
-                async move {
-                    match m {
-                        #(#dispatches,)*
-                    }
+            ) -> ::manouche::__private::Dispatch<'_> {
+                match m {
+                    #(#dispatches,)*
                 }
             }
         }

@@ -135,9 +135,9 @@ async fn respond<U: UrlConf>(
         return (response, request);
     }
     let mut response = match resolve::<U>(&mut request) {
-        // Boxed: the views' futures differ in size, and the largest would otherwise set the
-        // size of every request's future (and of each copy of it).
-        Some(m) => match CatchPanic::new(Box::pin(U::dispatch(m, &mut request))).await {
+        // Boxed by `dispatch` at the view's own size: the views' futures differ in size, and
+        // the largest would otherwise set the size of every request's future.
+        Some(m) => match CatchPanic::new(U::dispatch(m, &mut request)).await {
             Ok(r) => r,
             Err(e) => e.into_response(),
         },

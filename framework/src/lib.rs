@@ -63,7 +63,7 @@ pub mod __private {
     pub use crate::urls::converters;
     pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};
     pub use crate::urls::{
-        ConverterRef, Pattern, ResolverMatch, Segment, Target, UrlConf, match_segments,
+        ConverterRef, Dispatch, Pattern, ResolverMatch, Segment, Target, UrlConf, match_segments,
     };
     pub use crate::views::View;
     pub use askama;

@@ -24,12 +24,13 @@ pub trait UrlConf: 'static {
     fn patterns() -> &'static [Pattern];
     /// Resolves `path` (without its leading `/`), recording the route in `rm`.
     fn resolve(path: &str, rm: &mut ResolverMatch) -> Option<Self::Match>;
-    /// Calls the matched view.
-    fn dispatch(
-        m: Self::Match,
-        request: &mut Request,
-    ) -> impl Future<Output = Response> + Send + '_;
+    /// Calls the matched view: its own future, boxed at its own size (an include hands on
+    /// its module's), so that a small view does not pay for the project's largest.
+    fn dispatch(m: Self::Match, request: &mut Request) -> Dispatch<'_>;
 }
+
+/// A view's future, boxed: what [`UrlConf::dispatch`] returns.
+pub type Dispatch<'a> = std::pin::Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
 
 /// One `path()` entry of a URLconf.
 #[derive(Debug)]
