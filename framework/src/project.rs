@@ -275,9 +275,7 @@ impl<U: UrlConf> Project<U> {
             security: Arc::default(),
             inner,
         });
-        ProjectService::from_fn(move |req, settings| {
-            Box::pin(builtin.clone().respond(req, settings))
-        })
+        ProjectService::from_fn(move |req, settings| builtin.clone().respond(req, settings))
     }
 
     /// Runs the command named on the command line, as Django's `manage.py` does.

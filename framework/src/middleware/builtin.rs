@@ -136,14 +136,15 @@ impl<S: Next> Builtin<S> {
         self: Arc<Self>,
         req: http::Request<Body>,
         settings: Option<Arc<Settings>>,
-    ) -> impl Future<Output = Response> + Send + 'static {
+    ) -> BoxFuture<Response> {
         let settings = settings.unwrap_or_else(|| settings_of(&req));
         let secure = security::is_secure(&req);
         // Everything up to the view is done now, so that the future keeps only what the
         // response needs: small, it is cheap to box (glibc's per-thread cache takes blocks up
         // to 1 KiB) and to move.
         let mut started = self.start(req, &settings);
-        async move {
+        // Boxed here, where it is made: it is copied into its box once.
+        Box::pin(async move {
             // Used in place, not moved out: the future keeps one copy of it.
             let mut response = match &mut started {
                 Ok(Started {
@@ -170,7 +171,7 @@ impl<S: Next> Builtin<S> {
             };
             self.security.add(&settings, &mut response, secure);
             response
-        }
+        })
     }
 
     /// Each middleware's work on the request, in order (hosts, session, CSRF); the answer
