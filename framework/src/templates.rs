@@ -96,20 +96,32 @@ impl Context {
         self.scope_then(f).0
     }
 
-    /// [`Context::scope`], giving the context back afterwards.
-    fn scope_then<T>(self, f: impl FnOnce() -> T) -> (T, Option<Context>) {
+    /// [`Context::scope`], giving back the CSRF state a `{% csrf_token %}` made while `f`
+    /// ran (taken from the context where it is: the context is not moved out again).
+    fn scope_then<T>(self, f: impl FnOnce() -> T) -> (T, Option<crate::middleware::csrf::Shared>) {
         struct Pop;
         impl Drop for Pop {
             fn drop(&mut self) {
-                CONTEXT.with(|c| c.borrow_mut().pop());
+                // Dropped where it is, not moved out first.
+                CONTEXT.with(|c| {
+                    let mut stack = c.borrow_mut();
+                    let below = stack.len().saturating_sub(1);
+                    stack.truncate(below);
+                });
             }
         }
         CONTEXT.with(|c| c.borrow_mut().push(self));
-        // Popped by the guard if `f` panics.
-        let pop = Pop;
+        // Popped by the guard, also if `f` panics.
+        let _pop = Pop;
         let out = f();
-        std::mem::forget(pop);
-        (out, CONTEXT.with(|c| c.borrow_mut().pop()))
+        let made = CONTEXT.with(|c| match c.borrow_mut().last_mut() {
+            Some(Context {
+                csrf: ContextCsrf::Lazy { made, .. },
+                ..
+            }) => made.get_mut().take(),
+            _ => None,
+        });
+        (out, made)
     }
 }
 
@@ -120,13 +132,8 @@ fn current<T>(f: impl FnOnce(Option<&Context>) -> T) -> T {
 /// Renders `template` with the request's context into a 200 HTML response (Django's
 /// `render(request, "page.html", context)`).
 pub fn render<T: Template>(request: &Request, template: T) -> Result<Response> {
-    let (html, context) = Context::lazy_of(request).scope_then(|| render_bytes(&template));
-    if let Some(Context {
-        csrf: ContextCsrf::Lazy { made, .. },
-        ..
-    }) = context
-        && let Some(state) = made.into_inner()
-    {
+    let (html, made) = Context::lazy_of(request).scope_then(|| render_bytes(&template));
+    if let Some(state) = made {
         request.keep_csrf(state);
     }
     let html = html?;
