@@ -152,14 +152,13 @@ impl<S: Next> Builtin<S> {
                     kept_line,
                     view,
                 }) => {
-                    let (response, request) = self.after_view(view, &settings, session).await;
+                    let (mut response, request) = self.after_view(view, &settings, session).await;
                     // The request the view had, or the line kept of it.
                     let line = match (&request, &kept_line) {
                         (Some(request), _) => Some(RequestLine::of(request)),
                         (None, Some(kept)) => Some(kept.line()),
                         (None, None) => None,
                     };
-                    let mut response = response;
                     self.common.after(line, &mut response, &settings);
                     let made = request.as_deref().and_then(Request::made_session);
                     if let Some(saving) = session.finish(&mut response, &settings, made, line) {
