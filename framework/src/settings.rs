@@ -351,6 +351,42 @@ impl Settings {
     }
 }
 
+/// Something made from the first settings it is asked for (a server has one), kept so that
+/// it is made once, not per request; other settings (a test that changes them) get `None`,
+/// and make theirs afresh.
+#[derive(Debug)]
+pub(crate) struct MadeForFirst<T>(std::sync::OnceLock<(std::sync::Arc<Settings>, T)>);
+
+impl<T> MadeForFirst<T> {
+    /// Nothing made yet.
+    pub(crate) const fn new() -> Self {
+        MadeForFirst(std::sync::OnceLock::new())
+    }
+
+    /// What was made for `settings`, if they are the first.
+    pub(crate) fn get(&self, settings: &std::sync::Arc<Settings>) -> Option<&T> {
+        let (made_for, made) = self.0.get()?;
+        std::sync::Arc::ptr_eq(made_for, settings).then_some(made)
+    }
+
+    /// What was made for `settings`, made now by `make` if nothing was; `None` for other
+    /// settings than the first.
+    pub(crate) fn get_or_make(
+        &self,
+        settings: &std::sync::Arc<Settings>,
+        make: impl FnOnce(&Settings) -> T,
+    ) -> Option<&T> {
+        let (made_for, made) = self.0.get_or_init(|| (settings.clone(), make(settings)));
+        std::sync::Arc::ptr_eq(made_for, settings).then_some(made)
+    }
+}
+
+impl<T> Default for MadeForFirst<T> {
+    fn default() -> Self {
+        MadeForFirst::new()
+    }
+}
+
 /// `MANOUCHE_*` variables that are not settings.
 const NOT_SETTINGS: &[&str] = &[
     "BASE_DIR",

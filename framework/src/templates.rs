@@ -269,7 +269,7 @@ impl EscapedStaticUrl<'_> {
 #[derive(Debug)]
 pub struct StaticUrlCache {
     path: &'static str,
-    made: std::sync::OnceLock<(Arc<Settings>, String)>,
+    made: crate::settings::MadeForFirst<String>,
 }
 
 impl StaticUrlCache {
@@ -277,7 +277,7 @@ impl StaticUrlCache {
     pub const fn new(path: &'static str) -> Self {
         StaticUrlCache {
             path,
-            made: std::sync::OnceLock::new(),
+            made: crate::settings::MadeForFirst::new(),
         }
     }
 }
@@ -288,16 +288,15 @@ impl askama::FastWritable for &'static StaticUrlCache {
             let Some(c) = c else {
                 return StaticUrl(self.path).escaped().write(dest);
             };
-            let (made_for, text) = self.made.get_or_init(|| {
+            let made = self.made.get_or_make(&c.settings, |settings| {
                 let mut text = String::new();
-                let _ = write_static_url(&mut text, &c.settings.static_url, self.path, true);
-                (c.settings.clone(), text)
+                let _ = write_static_url(&mut text, &settings.static_url, self.path, true);
+                text
             });
-            if Arc::ptr_eq(made_for, &c.settings) {
-                dest.write_str(text)
-            } else {
+            match made {
+                Some(text) => dest.write_str(text),
                 // Other settings than the first (a test that changes them).
-                write_static_url(dest, &c.settings.static_url, self.path, true)
+                None => write_static_url(dest, &c.settings.static_url, self.path, true),
             }
         });
         Ok(written?)
@@ -352,7 +351,7 @@ fn with_static_prefix<T>(f: impl FnOnce(&str) -> T) -> T {
 /// Writes STATIC_URL joined with `path`, quoted, and HTML-escaped when `escape`.
 fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str, escape: bool) -> fmt::Result {
     let mut put = |s: &str| {
-        if escape && crate::html::needs_escape(s) {
+        if escape {
             askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut *f, s)
         } else {
             f.write_str(s)

@@ -6,15 +6,9 @@
 #   bash tests/bench/callgrind.sh            # then: callgrind_annotate target/callgrind/demo.out
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v valgrind >/dev/null || { SUDO=$(command -v sudo || true); $SUDO apt-get install -y valgrind >/dev/null; }
-command -v wrk >/dev/null || { SUDO=$(command -v sudo || true); $SUDO apt-get install -y wrk >/dev/null; }
-cargo build --release --locked -p demo -p manouche-bench
+source tests/bench/common.sh
 out=target/callgrind
-mkdir -p "$out"
-db="$out/db.sqlite3"
-export MANOUCHE_DEBUG=false MANOUCHE_ALLOWED_HOSTS=127.0.0.1 MANOUCHE_AUTO_MIGRATE=true \
-    MANOUCHE_SECRET_KEY=callgrind-only-4c1f8e2a9b7d6e5f3a2c1b0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5 \
-    DATABASE_URL="sqlite://$PWD/$db"
+bench_setup "$out" valgrind valgrind
 
 count() { # name port program args...
     local name=$1 port=$2
@@ -22,10 +16,7 @@ count() { # name port program args...
     rm -f "$out/$name.out"*
     valgrind --tool=callgrind --callgrind-out-file="$PWD/$out/$name.out" "$@" >"$out/$name.log" 2>&1 &
     local pid=$!
-    for _ in $(seq 100); do
-        curl -sf -o /dev/null "http://127.0.0.1:$port/hello/brian" && break
-        sleep 0.2
-    done
+    wait_for "$port"
     local requests
     requests=$(wrk -t1 -c4 -d8s "http://127.0.0.1:$port/hello/brian" | awk '/requests in/ {print $1}')
     callgrind_control -d "$pid" >/dev/null 2>&1 || true

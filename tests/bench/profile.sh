@@ -8,25 +8,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 top=${1:-30}
-SUDO=$(command -v sudo || true)
-command -v perf >/dev/null || $SUDO apt-get install -y linux-perf >/dev/null
-command -v wrk >/dev/null || $SUDO apt-get install -y wrk >/dev/null
-cargo build --release --locked -p demo -p manouche-bench
+source tests/bench/common.sh
 out=target/profile
-mkdir -p "$out"
-export MANOUCHE_DEBUG=false MANOUCHE_ALLOWED_HOSTS=127.0.0.1 MANOUCHE_AUTO_MIGRATE=true \
-    MANOUCHE_SECRET_KEY=profile-only-4c1f8e2a9b7d6e5f3a2c1b0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5 \
-    DATABASE_URL="sqlite://$PWD/$out/db.sqlite3"
+bench_setup "$out" perf linux-perf
 
 profile() { # name port program args...
     local name=$1 port=$2
     shift 2
     taskset -c 0 "$@" >/dev/null 2>&1 &
     local pid=$!
-    for _ in $(seq 100); do
-        curl -sf -o /dev/null "http://127.0.0.1:$port/hello/brian" && break
-        sleep 0.1
-    done
+    wait_for "$port"
     taskset -c 1 wrk -t1 -c64 -d1s "http://127.0.0.1:$port/hello/brian" >/dev/null
     perf record -q -e cpu-clock -F 10000 -p "$pid" -o "$out/$name.data" -- sleep 5 2>/dev/null &
     local recorder=$!

@@ -131,6 +131,7 @@ impl http_body::Body for Body {
     }
 }
 
+/// Lets `Infallible` bodies (e.g. `Full<Bytes>`) convert without ceremony.
 impl From<http_body_util::Full<Bytes>> for Body {
     fn from(b: http_body_util::Full<Bytes>) -> Self {
         Body::new(b.map_err(|e: Infallible| match e {}))

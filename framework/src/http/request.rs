@@ -31,8 +31,16 @@ pub struct Request {
     resolver_match: Option<ResolverMatch>,
 }
 
+/// The decoded path: the request's copy when it has one, else the URI's own.
+fn decoded_or_sent<'a>(decoded: &'a Option<Arc<str>>, head: &'a Parts) -> &'a str {
+    match decoded {
+        Some(decoded) => decoded,
+        None => head.uri.path(),
+    }
+}
+
 impl Request {
-    /// Builds a request from its parts; `path` is the percent-decoded path.
+    /// Builds a request from its parts (the path is decoded here, when it needs to be).
     pub(crate) fn new(head: Parts, body: Bytes, per_request: PerRequest) -> Self {
         let decoded_path = super::path::decoded_copy(head.uri.path_and_query());
         Request {
@@ -56,10 +64,7 @@ impl Request {
 
     /// The percent-decoded path, like Django's `request.path` (`/hello/a b` for `/hello/a%20b`).
     pub fn path(&self) -> &str {
-        match &self.decoded_path {
-            Some(decoded) => decoded,
-            None => self.head.uri.path(),
-        }
+        decoded_or_sent(&self.decoded_path, &self.head)
     }
 
     /// The decoded path, sharing the request's bytes.
@@ -231,10 +236,8 @@ impl Request {
         resolve: impl FnOnce(&str, &mut ResolverMatch) -> Option<R>,
     ) -> Option<R> {
         let rm = ResolverMatch::for_path(self.shared_path());
-        let path = match &self.decoded_path {
-            Some(decoded) => &**decoded,
-            None => self.head.uri.path(),
-        };
+        // Fields apart, so that the path is read while the match is filled.
+        let path = decoded_or_sent(&self.decoded_path, &self.head);
         let matched = resolve(path, self.resolver_match.insert(rm));
         if matched.is_none() {
             self.resolver_match = None;

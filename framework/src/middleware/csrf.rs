@@ -388,18 +388,9 @@ impl CsrfLayer {
         }
         // The rare case is boxed, so that its state does not make every request's future
         // bigger.
-        let cookie_value = sent;
         let (settings, session, failure) = (settings.clone(), session.cloned(), self.failure);
         Before::Checking(Box::pin(async move {
-            process_request(
-                req,
-                &settings,
-                session.as_ref(),
-                cookie_value,
-                enforce,
-                failure,
-            )
-            .await
+            process_request(req, &settings, session.as_ref(), sent, enforce, failure).await
         }))
     }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::{Middleware, Wrapped};
 use crate::handler::settings_of;
 use crate::http::{Body, Response};
-use crate::settings::Settings;
+use crate::settings::{MadeForFirst, Settings};
 
 /// Adds X-Frame-Options, X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy
 /// (and HSTS on HTTPS when configured), never overriding a view's own.
@@ -152,26 +152,21 @@ impl SecurityHeaders {
 /// The security headers of the first settings a service sees, kept so that they are made
 /// once, not per request (other settings get theirs made afresh).
 #[derive(Debug, Default)]
-pub(crate) struct Cached(std::sync::OnceLock<(Arc<Settings>, SecurityHeaders)>);
+pub(crate) struct Cached(MadeForFirst<SecurityHeaders>);
 
 impl Cached {
     /// The headers a rendered page starts with (its type and the security headers), when
     /// they are made for `settings` already.
     pub(crate) fn page(&self, settings: &Arc<Settings>) -> Option<http::HeaderMap> {
-        let (cached_for, headers) = self.0.get()?;
-        Arc::ptr_eq(cached_for, settings).then(|| headers.page.clone())
+        self.0.get(settings).map(|headers| headers.page.clone())
     }
 
     /// Adds the headers `settings` ask for to `response`.
     pub(crate) fn add(&self, settings: &Arc<Settings>, response: &mut Response, secure: bool) {
-        let (cached_for, headers) = self
-            .0
-            .get_or_init(|| (settings.clone(), SecurityHeaders::new(settings)));
-        if Arc::ptr_eq(cached_for, settings) {
-            headers.add(response, secure);
-        } else {
+        match self.0.get_or_make(settings, SecurityHeaders::new) {
+            Some(headers) => headers.add(response, secure),
             // Other settings than the first (a test that changes them): made afresh.
-            SecurityHeaders::new(settings).add(response, secure);
+            None => SecurityHeaders::new(settings).add(response, secure),
         }
     }
 }
