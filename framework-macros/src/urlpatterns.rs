@@ -365,7 +365,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                     }
                 });
                 dispatches.push(quote! {
-                    __Match::#variant(view) => ::std::boxed::Box::pin(::manouche::__private::View::call(view, request))
+                    __Match::#variant(view) => ::manouche::__private::Dispatch::call(view, request)
                 });
                 let name_data = match &entry.name {
                     Some(n) => quote!(#n),

@@ -103,13 +103,25 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let name = &sig.ident;
     let field_defs = fields.iter().map(|(n, t)| quote!(#vis #n: #t));
     let field_uses = fields.iter().map(|(n, _)| quote!(self.#n));
-    let awaited = sig.asyncness.map(|_| quote!(.await));
     let ret_span = match &sig.output {
         ReturnType::Default => sig.ident.span(),
         ReturnType::Type(_, t) => t.span(),
     };
     let into_response = quote_spanned! {ret_span=>
         ::manouche::__private::IntoResponse::into_response
+    };
+    // A plain `fn` answers at once: no future is made for it.
+    let body = match sig.asyncness {
+        Some(_) => quote! {
+            ::manouche::__private::Called::Later(async move {
+                #into_response(#name(request, #(#field_uses),*).await)
+            })
+        },
+        None => quote! {
+            ::manouche::__private::Called::<::core::future::Ready<::manouche::http::Response>>::Now(
+                #into_response(#name(request, #(#field_uses),*))
+            )
+        },
     };
     let doc = format!("The path parameters of view [`{name}()`], for the router.");
     Ok(quote! {
@@ -128,8 +140,8 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             fn call(
                 self,
                 request: &mut ::manouche::http::Request,
-            ) -> impl ::core::future::Future<Output = ::manouche::http::Response> + ::core::marker::Send + '_ {
-                async move { #into_response(#name(request, #(#field_uses),*) #awaited) }
+            ) -> ::manouche::__private::Called<impl ::core::future::Future<Output = ::manouche::http::Response> + ::core::marker::Send + '_> {
+                #body
             }
         }
     })

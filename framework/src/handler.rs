@@ -18,9 +18,9 @@ use crate::error::{Error, ErrorKind};
 use crate::http::{Body, ErrorResponse, IntoResponse, Request, Response};
 use crate::middleware::PerRequest;
 use crate::settings::Settings;
-use crate::urls::{Pattern, UrlConf};
+use crate::urls::{Dispatch, Pattern, UrlConf};
 use crate::views::debug::{PageRequest, technical_404, technical_500};
-use crate::views::{CatchPanic, ErrorContext, ErrorHandlers, defaults};
+use crate::views::{CatchPanic, ErrorContext, ErrorHandlers, catch_panic, defaults};
 
 /// A boxed, sendable future: what the built-in layers return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -137,10 +137,16 @@ async fn respond<U: UrlConf>(
     let mut response = match resolve::<U>(&mut request) {
         // Boxed by `dispatch` at the view's own size: the views' futures differ in size, and
         // the largest would otherwise set the size of every request's future.
-        Some(m) => match CatchPanic::new(U::dispatch(m, &mut request)).await {
-            Ok(r) => r,
-            Err(e) => e.into_response(),
-        },
+        // A plain `fn` view runs here, an `async fn` view's future is awaited; a panic in
+        // either is a 500.
+        Some(m) => {
+            let answered = match catch_panic(|| U::dispatch(m, &mut request)) {
+                Ok(Dispatch::Now(response)) => Ok(response),
+                Ok(Dispatch::Later(future)) => CatchPanic::new(future).await,
+                Err(e) => Err(e),
+            };
+            answered.unwrap_or_else(IntoResponse::into_response)
+        }
         None => Error::new(
             ErrorKind::NotFound,
             format!(

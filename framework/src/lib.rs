@@ -65,7 +65,7 @@ pub mod __private {
     pub use crate::urls::{
         ConverterRef, Dispatch, Pattern, ResolverMatch, Segment, Target, UrlConf, match_segments,
     };
-    pub use crate::views::View;
+    pub use crate::views::{Called, View};
     pub use askama;
 
     /// `{% url … as var %}`.

@@ -20,6 +20,7 @@ urlpatterns! {
     path("two/<slug:a>-<slug:b>", views::two, name = "two"),
     path("default/<value>", views::echo_str, name = "default"),
     path("panic", views::panic, name = "panic"),
+    path("panic-later", views::panic_later, name = "panic_later"),
     path("error", views::error, name = "error"),
     path("missing", views::missing, name = "missing"),
     path("forbidden", views::forbidden, name = "forbidden"),

@@ -77,6 +77,13 @@ pub fn panic(_request: &Request) -> &'static str {
     panic!("kaboom")
 }
 
+/// Panics after an await: a 500 as well.
+#[view]
+pub async fn panic_later(_request: &Request) -> &'static str {
+    tokio::task::yield_now().await;
+    panic!("kaboom later")
+}
+
 /// Fails with an error: a 500 that shows the error with DEBUG on.
 #[view]
 pub async fn error(_request: &Request) -> Result<String> {

@@ -111,10 +111,13 @@ async fn body_over_the_limit_is_413() {
 #[tokio::test]
 async fn panics_and_errors_are_500_and_the_next_request_is_served() {
     let mut c = site();
-    let r = c.get("/panic").await;
-    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(r.text().contains("<h1>Server Error (500)</h1>"));
-    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    // A plain `fn` view panics as it is called, an `async fn` view while it is polled.
+    for path in ["/panic", "/panic-later"] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        assert!(r.text().contains("<h1>Server Error (500)</h1>"));
+        assert_eq!(c.get("/").await.status, StatusCode::OK);
+    }
     let r = c.get("/error").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
@@ -148,12 +151,12 @@ async fn technical_500_shows_the_error_where_it_came_from_and_masks_secrets() {
     assert!(!text.contains("test-site-secret-key"));
     assert!(text.contains("********************"));
 
-    let r = c.get("/panic").await;
-    assert!(
-        r.text()
-            .contains("<pre class=\"exception_value\">kaboom</pre>")
-    );
-    assert!(r.text().contains("tests/src/views.rs:"));
+    for (path, message) in [("/panic", "kaboom"), ("/panic-later", "kaboom later")] {
+        let text = c.get(path).await.text();
+        let shown = format!("<pre class=\"exception_value\">{message}</pre>");
+        assert!(text.contains(&shown), "{path}: {text}");
+        assert!(text.contains("tests/src/views.rs:"), "{path}");
+    }
 }
 
 #[tokio::test]

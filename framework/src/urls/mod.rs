@@ -13,6 +13,7 @@ pub use matcher::match_segments;
 pub use reverse::{NoReverseMatch, quote, reverse, reverse_kwargs, reverse_with};
 
 use crate::http::{Request, Response, SharedPath};
+use crate::views::{Called, View};
 
 /// A URLconf module: what `urlpatterns!` generates as the module's `UrlConf` type.
 pub trait UrlConf: 'static {
@@ -29,8 +30,24 @@ pub trait UrlConf: 'static {
     fn dispatch(m: Self::Match, request: &mut Request) -> Dispatch<'_>;
 }
 
-/// A view's future, boxed: what [`UrlConf::dispatch`] returns.
-pub type Dispatch<'a> = std::pin::Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
+/// What [`UrlConf::dispatch`] returns: a plain `fn` view's response, or an `async fn`
+/// view's future, boxed at its own size.
+pub enum Dispatch<'a> {
+    /// The view answered at once.
+    Now(Response),
+    /// The view's future.
+    Later(std::pin::Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
+}
+
+impl<'a> Dispatch<'a> {
+    /// Calls `view`: what a `urlpatterns!` route's dispatch arm does.
+    pub fn call<V: View>(view: V, request: &'a mut Request) -> Self {
+        match view.call(request) {
+            Called::Now(response) => Dispatch::Now(response),
+            Called::Later(future) => Dispatch::Later(Box::pin(future)),
+        }
+    }
+}
 
 /// One `path()` entry of a URLconf.
 #[derive(Debug)]

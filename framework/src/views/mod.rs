@@ -7,7 +7,7 @@ mod panic;
 
 use std::future::Future;
 
-pub(crate) use panic::CatchPanic;
+pub(crate) use panic::{CatchPanic, catch_panic};
 
 use crate::http::{Request, Response};
 
@@ -23,8 +23,18 @@ pub trait View: Send + Sized + 'static {
     const NAME: &'static str;
     /// Whether CSRF checks are skipped (`#[view(csrf_exempt)]`).
     const CSRF_EXEMPT: bool = false;
-    /// Calls the function with the request and these parameters.
-    fn call(self, request: &mut Request) -> impl Future<Output = Response> + Send + '_;
+    /// Calls the function with the request and these parameters: a plain `fn` answers at
+    /// once, an `async fn` with its future.
+    fn call(self, request: &mut Request) -> Called<impl Future<Output = Response> + Send + '_>;
+}
+
+/// What calling a view gives.
+#[derive(Debug)]
+pub enum Called<F> {
+    /// A plain `fn` view's response: no future to make, box or poll.
+    Now(Response),
+    /// An `async fn` view's future.
+    Later(F),
 }
 
 /// What a project's own error page gets (Django passes `request_path` and `exception` to

@@ -55,13 +55,23 @@ impl<F: Future> Future for CatchPanic<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let inner = self.project().inner;
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+        match catch(|| inner.poll(cx)) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
-            Err(payload) => {
-                let location = LAST_PANIC.with(|p| p.take());
-                Poll::Ready(Err(Error::from_panic(message(&*payload), location)))
-            }
+            Err(e) => Poll::Ready(Err(e)),
         }
     }
+}
+
+/// Runs `f` (a plain `fn` view), turning a panic into an `Err`.
+pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
+    install_hook();
+    catch(f)
+}
+
+fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        let location = LAST_PANIC.with(|p| p.take());
+        Error::from_panic(message(&*payload), location)
+    })
 }
