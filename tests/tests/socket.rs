@@ -182,6 +182,28 @@ fn graceful_shutdown_completes_an_in_flight_request_and_exits_0() {
 }
 
 #[test]
+fn graceful_shutdown_closes_idle_keep_alive_connections_at_once() {
+    let mut server = Server::start(SITE, &[]);
+    // Answered, then left open and idle: shutdown must not wait for it to time out.
+    let mut idle = connect(server.addr);
+    idle.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut first = [0u8; 4096];
+    let n = idle.read(&mut first).unwrap();
+    assert!(first[..n].starts_with(b"HTTP/1.1 200"), "{:?}", &first[..n]);
+    let started = Instant::now();
+    server.signal("TERM");
+    let status = server
+        .wait(Duration::from_secs(10))
+        .expect("the server exits without waiting for the idle connection");
+    assert!(status.success(), "exit status {status:?}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let mut rest = Vec::new();
+    let _ = idle.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "closed without another response: {rest:?}");
+}
+
+#[test]
 fn a_slow_header_client_is_cut_off_while_others_are_served() {
     let server = Server::start(SITE, &[("MANOUCHE_REQUEST_HEADER_TIMEOUT", "1")]);
     let mut slowloris = connect(server.addr);

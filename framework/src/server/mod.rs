@@ -2,6 +2,7 @@
 //! size and header time (slowloris), one access-log line per request as runserver prints
 //! it, and graceful shutdown on SIGINT/SIGTERM.
 
+mod graceful;
 mod idle;
 
 use std::convert::Infallible;
@@ -14,13 +15,13 @@ use http_body::Body as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 
 use crate::http::{Body, Response};
 use crate::project::ProjectService;
 use crate::settings::Settings;
 use crate::timezone::civil;
+use graceful::Graceful;
 use idle::{IdleTimeout, InFlight};
 
 const MONTHS: [&str; 12] = [
@@ -163,7 +164,7 @@ pub async fn serve(
         .max_header_list_size(u32::try_from(config.max_header_size).unwrap_or(u32::MAX));
     let builder = Arc::new(builder);
     let service = service.with_settings(settings);
-    let graceful = GracefulShutdown::new();
+    let graceful = Graceful::default();
     tokio::pin!(shutdown);
     loop {
         let (stream, _peer): (_, SocketAddr) = tokio::select! {
