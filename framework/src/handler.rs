@@ -20,7 +20,7 @@ use crate::middleware::PerRequest;
 use crate::settings::Settings;
 use crate::urls::{Dispatch, Pattern, UrlConf};
 use crate::views::debug::{PageRequest, technical_404, technical_500};
-use crate::views::{CatchPanic, ErrorContext, ErrorHandlers, catch_panic, defaults};
+use crate::views::{CatchPanic, ErrorContext, ErrorHandlers, catch_panic, defaults, install_hook};
 
 /// A boxed, sendable future: what the built-in layers return.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
@@ -42,6 +42,7 @@ pub struct ViewService<U> {
 impl<U> ViewService<U> {
     /// The service for URLconf `U`, with the project's error pages.
     pub fn new(handlers: ErrorHandlers) -> Self {
+        install_hook();
         ViewService {
             handlers,
             _urlconf: PhantomData,
@@ -51,7 +52,10 @@ impl<U> ViewService<U> {
 
 impl<U> Clone for ViewService<U> {
     fn clone(&self) -> Self {
-        Self::new(self.handlers)
+        ViewService {
+            handlers: self.handlers,
+            _urlconf: PhantomData,
+        }
     }
 }
 
@@ -135,10 +139,9 @@ async fn respond<U: UrlConf>(
         return (response, request);
     }
     let mut response = match resolve::<U>(&mut request) {
-        // Boxed by `dispatch` at the view's own size: the views' futures differ in size, and
-        // the largest would otherwise set the size of every request's future.
-        // A plain `fn` view runs here, an `async fn` view's future is awaited; a panic in
-        // either is a 500.
+        // A plain `fn` view runs here; an `async fn` view's future, boxed by `dispatch` at
+        // its own size (the largest would otherwise set the size of every request's future),
+        // is awaited. A panic in either is a 500.
         Some(m) => {
             let answered = match catch_panic(|| U::dispatch(m, &mut request)) {
                 Ok(Dispatch::Now(response)) => Ok(response),

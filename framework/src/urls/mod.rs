@@ -25,8 +25,9 @@ pub trait UrlConf: 'static {
     fn patterns() -> &'static [Pattern];
     /// Resolves `path` (without its leading `/`), recording the route in `rm`.
     fn resolve(path: &str, rm: &mut ResolverMatch) -> Option<Self::Match>;
-    /// Calls the matched view: its own future, boxed at its own size (an include hands on
-    /// its module's), so that a small view does not pay for the project's largest.
+    /// Calls the matched view: a plain `fn` view's response, or an `async fn` view's future
+    /// boxed at its own size (an include hands on its module's), so that a small view does
+    /// not pay for the project's largest.
     fn dispatch(m: Self::Match, request: &mut Request) -> Dispatch<'_>;
 }
 

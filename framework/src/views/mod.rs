@@ -7,7 +7,7 @@ mod panic;
 
 use std::future::Future;
 
-pub(crate) use panic::{CatchPanic, catch_panic};
+pub(crate) use panic::{CatchPanic, catch_panic, install_hook};
 
 use crate::http::{Request, Response};
 

@@ -15,8 +15,9 @@ thread_local! {
 }
 
 /// Installs a panic hook that remembers where the last panic happened (then runs the
-/// previous hook, so the panic is still printed).
-fn install_hook() {
+/// previous hook, so the panic is still printed): done once, when the views' service is
+/// made, not per request.
+pub(crate) fn install_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
@@ -45,7 +46,6 @@ pin_project_lite::pin_project! {
 
 impl<F: Future> CatchPanic<F> {
     pub(crate) fn new(inner: F) -> Self {
-        install_hook();
         CatchPanic { inner }
     }
 }
@@ -55,7 +55,7 @@ impl<F: Future> Future for CatchPanic<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let inner = self.project().inner;
-        match catch(|| inner.poll(cx)) {
+        match catch_panic(|| inner.poll(cx)) {
             Ok(Poll::Pending) => Poll::Pending,
             Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
             Err(e) => Poll::Ready(Err(e)),
@@ -65,11 +65,6 @@ impl<F: Future> Future for CatchPanic<F> {
 
 /// Runs `f` (a plain `fn` view), turning a panic into an `Err`.
 pub(crate) fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
-    install_hook();
-    catch(f)
-}
-
-fn catch<T>(f: impl FnOnce() -> T) -> Result<T, Error> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
         let location = LAST_PANIC.with(|p| p.take());
         Error::from_panic(message(&*payload), location)
