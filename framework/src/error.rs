@@ -89,6 +89,13 @@ impl Error {
         }
     }
 
+    /// The same error under Django's own exception name (`TooManyFieldsSent`), for the
+    /// debug page.
+    pub(crate) fn named(mut self, type_name: &'static str) -> Self {
+        self.type_name = type_name;
+        self
+    }
+
     /// The kind, which decides the status.
     pub fn kind(&self) -> ErrorKind {
         self.kind

@@ -38,6 +38,10 @@ pub struct Settings {
     pub secure_hsts_include_subdomains: bool,
     /// Add `preload` to HSTS.
     pub secure_hsts_preload: bool,
+    /// Redirect every request that is not secure to HTTPS (301).
+    pub secure_ssl_redirect: bool,
+    /// The host SECURE_SSL_REDIRECT sends to (none: the request's own).
+    pub secure_ssl_host: Option<String>,
     /// The URL prefix of static files.
     pub static_url: String,
     /// The CSRF cookie's name.
@@ -95,6 +99,11 @@ pub struct Settings {
     pub max_header_size: usize,
     /// Seconds in-flight requests get to finish on shutdown.
     pub shutdown_timeout: u64,
+    /// Seconds a connection closed before its request body was read keeps reading (and
+    /// discarding) it, so that the client sees the answer (nginx's lingering close).
+    pub lingering_close_timeout: u64,
+    /// Most bytes such a connection reads before it closes all the same.
+    pub lingering_close_max_size: u64,
     /// Time zone name (informational until time zones are used).
     pub time_zone: String,
     /// Language code.
@@ -120,6 +129,8 @@ impl Default for Settings {
             secure_hsts_seconds: 0,
             secure_hsts_include_subdomains: false,
             secure_hsts_preload: false,
+            secure_ssl_redirect: false,
+            secure_ssl_host: None,
             static_url: "static/".into(),
             csrf_cookie_name: "csrftoken".into(),
             csrf_cookie_age: 31_449_600,
@@ -148,12 +159,17 @@ impl Default for Settings {
             request_body_timeout: 30,
             max_header_size: 64 * 1024,
             shutdown_timeout: 30,
+            lingering_close_timeout: 5,
+            lingering_close_max_size: 16 * 1024 * 1024,
             time_zone: "UTC".into(),
             language_code: "en-us".into(),
             base_dir: PathBuf::from("."),
         }
     }
 }
+
+/// Django's message for an empty SECRET_KEY, and how to make one.
+const EMPTY_SECRET_KEY: &str = "The SECRET_KEY setting must not be empty. Set SECRET_KEY in settings.toml (or the MANOUCHE_SECRET_KEY environment variable) to a long random value, such as the output of `openssl rand -base64 48`; `manouche startproject` writes one for development.";
 
 /// A settings file or variable that cannot be used; the message names the file, line and key.
 #[derive(Debug)]
@@ -274,9 +290,12 @@ impl Settings {
             "SECURE_HSTS_SECONDS" => secure_hsts_seconds,
             "SECURE_HSTS_INCLUDE_SUBDOMAINS" => secure_hsts_include_subdomains,
             "SECURE_HSTS_PRELOAD" => secure_hsts_preload, "STATIC_URL" => static_url,
+            "SECURE_SSL_REDIRECT" => secure_ssl_redirect, "SECURE_SSL_HOST" => secure_ssl_host,
             "DATABASE_URL" => database_url, "REQUEST_HEADER_TIMEOUT" => request_header_timeout,
             "REQUEST_BODY_TIMEOUT" => request_body_timeout,
             "MAX_HEADER_SIZE" => max_header_size, "SHUTDOWN_TIMEOUT" => shutdown_timeout,
+            "LINGERING_CLOSE_TIMEOUT" => lingering_close_timeout,
+            "LINGERING_CLOSE_MAX_SIZE" => lingering_close_max_size,
             "TIME_ZONE" => time_zone, "LANGUAGE_CODE" => language_code,
             "CSRF_COOKIE_NAME" => csrf_cookie_name, "CSRF_COOKIE_AGE" => csrf_cookie_age,
             "CSRF_COOKIE_DOMAIN" => csrf_cookie_domain, "CSRF_COOKIE_PATH" => csrf_cookie_path,
@@ -306,35 +325,42 @@ impl Settings {
         self
     }
 
-    /// Django's start-up checks: with DEBUG off, SECRET_KEY and ALLOWED_HOSTS must be set.
+    /// Django's start-up checks: SECRET_KEY must be set (an empty key would make every signed
+    /// value forgeable, DEBUG or not), and ALLOWED_HOSTS too with DEBUG off.
     pub fn check(&self) -> Result<(), ImproperlyConfigured> {
         if !self.debug && self.allowed_hosts.is_empty() {
             return Err(ImproperlyConfigured(
                 "You must set settings.ALLOWED_HOSTS if DEBUG is False.".into(),
             ));
         }
-        if !self.debug && self.secret_key.is_empty() {
-            return Err(ImproperlyConfigured(
-                "The SECRET_KEY setting must not be empty.".into(),
-            ));
+        if self.secret_key.is_empty() {
+            return Err(ImproperlyConfigured(EMPTY_SECRET_KEY.into()));
+        }
+        for (name, age) in [
+            ("SESSION_COOKIE_AGE", self.session_cookie_age),
+            ("CSRF_COOKIE_AGE", self.csrf_cookie_age),
+        ] {
+            if crate::timezone::expires_after(std::time::Duration::from_secs(age)).is_none() {
+                return Err(ImproperlyConfigured(format!(
+                    "{name} = {age} is too large: a cookie that lives that long would expire after the year 9999. Use a number of seconds such as 1209600 (two weeks)."
+                )));
+            }
         }
         Ok(())
     }
 
-    /// Whether a request with these parts came over HTTPS: its scheme, or the header that
-    /// SECURE_PROXY_SSL_HEADER names.
-    pub fn is_secure(&self, uri: &http::Uri, headers: &http::HeaderMap) -> bool {
-        if uri.scheme() == Some(&http::uri::Scheme::HTTPS) {
-            return true;
+    /// Django's `request.is_secure()`: the header SECURE_PROXY_SSL_HEADER names decides when
+    /// the proxy sent it (its first value, before any `,`); otherwise whether the server
+    /// itself terminated TLS for the request ([`ServedOverTls`](crate::http::ServedOverTls)).
+    /// A URI's own `https://` scheme is the client's word, and is not trusted.
+    pub fn is_secure(&self, headers: &http::HeaderMap, extensions: &http::Extensions) -> bool {
+        if let [name, value] = self.secure_proxy_ssl_header.as_slice()
+            && let Some(sent) = headers.get(crate::http::header_name_of(name))
+        {
+            let first = sent.to_str().ok().and_then(|v| v.split(',').next());
+            return first.is_some_and(|v| v.trim() == value);
         }
-        match self.secure_proxy_ssl_header.as_slice() {
-            [name, value] => headers
-                .get(name.as_str())
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .is_some_and(|v| v.trim() == value),
-            _ => false,
-        }
+        extensions.get::<crate::http::ServedOverTls>().is_some()
     }
 
     /// ALLOWED_HOSTS as Django applies it: with DEBUG on and the list empty, the local names.
@@ -403,6 +429,7 @@ fn is_bool(key: &str) -> bool {
             | "SECURE_CONTENT_TYPE_NOSNIFF"
             | "SECURE_HSTS_INCLUDE_SUBDOMAINS"
             | "SECURE_HSTS_PRELOAD"
+            | "SECURE_SSL_REDIRECT"
             | "CSRF_COOKIE_SECURE"
             | "CSRF_COOKIE_HTTPONLY"
             | "SESSION_COOKIE_SECURE"
@@ -422,6 +449,7 @@ fn is_string(key: &str) -> bool {
             | "SECURE_REFERRER_POLICY"
             | "SECURE_CROSS_ORIGIN_OPENER_POLICY"
             | "STATIC_URL"
+            | "SECURE_SSL_HOST"
             | "DATABASE_URL"
             | "TIME_ZONE"
             | "LANGUAGE_CODE"

@@ -127,12 +127,7 @@ impl Client {
         headers: HeaderMap,
         body: Bytes,
     ) -> TestResponse {
-        let uri = if self.secure {
-            format!("https://{}{path}", self.host)
-        } else {
-            path.to_string()
-        };
-        let mut builder = http::Request::builder().method(method).uri(uri);
+        let mut builder = http::Request::builder().method(method).uri(path);
         for (k, v) in &headers {
             builder = builder.header(k, v);
         }
@@ -150,6 +145,10 @@ impl Client {
         let mut request = builder
             .body(Body::from(body))
             .unwrap_or_else(|e| panic!("cannot build a request for {path:?}: {e}"));
+        if self.secure {
+            // As if the server had terminated TLS (Django's `wsgi.url_scheme = "https"`).
+            request.extensions_mut().insert(crate::http::ServedOverTls);
+        }
         if !self.enforce_csrf_checks {
             request
                 .extensions_mut()

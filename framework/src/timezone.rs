@@ -2,6 +2,17 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The latest moment an HTTP date (and so a cookie's `expires`) can name: the last second
+/// of the year 9999.
+const LATEST: u64 = 253_402_300_799;
+
+/// When something that lives `age` from now expires; `None` past the year 9999, which no
+/// cookie date nor database column can hold.
+pub fn expires_after(age: std::time::Duration) -> Option<SystemTime> {
+    let at = SystemTime::now().checked_add(age)?;
+    (at <= UNIX_EPOCH + std::time::Duration::from_secs(LATEST)).then_some(at)
+}
+
 /// A calendar date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {

@@ -3,6 +3,7 @@
 //! fail, sleep, and one per path converter. `support` starts servers and talks raw HTTP.
 
 pub mod blog;
+pub mod catch_all;
 pub mod converters;
 pub mod forms;
 pub mod pages;

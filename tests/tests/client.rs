@@ -36,6 +36,27 @@ async fn redirects_301_and_302() {
 }
 
 #[tokio::test]
+async fn append_slash_never_redirects_off_site() {
+    // `//evil.example` resolves with a slash added (`<path:value>/`): the redirect must stay
+    // on this site, as Django's `escape_leading_slashes` keeps it.
+    let mut c = Client::new(&manouche_tests::catch_all::project(), |_| {});
+    for (path, location) in [
+        ("//evil.example", "/%2Fevil.example/"),
+        ("//evil.example?next=1", "/%2Fevil.example/?next=1"),
+        ("///evil.example", "/%2F/evil.example/"),
+        ("/fine", "/fine/"),
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY, "{path}");
+        assert_eq!(r.header("location"), Some(location), "{path}");
+    }
+    assert_eq!(
+        c.get("/%2Fevil.example/").await.text(),
+        "path:/evil.example"
+    );
+}
+
+#[tokio::test]
 async fn append_slash_on_post_with_debug_is_an_explained_500() {
     let mut c = site_debug();
     let r = c.post("/slash", &[("a", "1")]).await;
@@ -329,6 +350,10 @@ fn redirects_refuse_control_characters() {
         "javascript:alert(1)",
         " JavaScript:alert(1)",
         "data:text/html,x",
+        // Browsers drop tabs and newlines in a URL, as Python's urlsplit does.
+        "java\tscript:alert(1)",
+        "\tjava\nscript:alert(1)",
+        "jav\ta\rscript:alert(1)",
     ] {
         let r = manouche::redirect(unsafe_url);
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{unsafe_url}");

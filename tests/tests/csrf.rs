@@ -535,3 +535,76 @@ async fn csrf_use_sessions_keeps_the_secret_in_the_session() {
     .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_403_for_a_malformed_cookie_carries_its_replacement() {
+    // Django's process_response runs on the rejection too.
+    let mut c = client();
+    c.set_cookie("csrftoken", "not-a-valid-secret");
+    let r = post(&mut c, &[], "a=1").await;
+    assert_rejected(&r);
+    let set = r.header("set-cookie").expect("the replacement cookie");
+    let value = set
+        .strip_prefix("csrftoken=")
+        .and_then(|v| v.split(';').next())
+        .expect("a csrftoken cookie");
+    assert_eq!(value.len(), 32);
+    assert!(value.bytes().all(|b| ALLOWED_CHARS.contains(&b)));
+    // The replacement works for the next post.
+    let form = format!("csrfmiddlewaretoken={}&a=2", masked(value));
+    let r = post(&mut c, &[], &form).await;
+    assert_eq!((r.status, r.text().as_str()), (StatusCode::OK, "POST 2"));
+}
+
+#[tokio::test]
+async fn the_form_content_type_is_compared_without_case() {
+    let mut c = client();
+    c.set_cookie("csrftoken", SECRET);
+    let mut h = HeaderMap::new();
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("Application/X-WWW-Form-URLEncoded; Charset=UTF-8"),
+    );
+    let body = format!("csrfmiddlewaretoken={}&a=yes", masked(SECRET));
+    let r = c.send(Method::POST, "/form", h, body.into()).await;
+    assert_eq!((r.status, r.text().as_str()), (StatusCode::OK, "POST yes"));
+}
+
+#[tokio::test]
+async fn too_many_fields_is_a_400_before_the_token_is_looked_for() {
+    // Django counts the fields first (TooManyFieldsSent), for every reader of the body.
+    let mut c = client();
+    let body = "a&".repeat(1000);
+    let r = post(&mut c, &[], &body).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text());
+    let fine = "a&".repeat(999) + "a";
+    assert_rejected(&post(&mut c, &[], &fine).await);
+    // The limit is the setting's; None lifts it.
+    let mut c = client_with(|s| s.data_upload_max_number_fields = None);
+    assert_rejected(&post(&mut c, &[], &body).await);
+}
+
+#[tokio::test]
+async fn with_csrf_use_sessions_the_referer_is_checked_against_the_session_cookie_domain() {
+    let mut c = client_with(|s| {
+        s.csrf_use_sessions = true;
+        s.session_engine = "memory".into();
+        s.session_cookie_domain = Some(".example.com".into());
+        s.allowed_hosts.push(".example.com".into());
+    })
+    .secure()
+    .host("www.example.com");
+    // A token from a page, which keeps the secret in the session.
+    let token = c.get("/token").await.text();
+    assert_eq!(token.len(), 64);
+    let form = format!("csrfmiddlewaretoken={token}&a=1");
+    let r = post(
+        &mut c,
+        &[("referer", "https://shop.example.com/cart")],
+        &form,
+    )
+    .await;
+    assert_eq!((r.status, r.text().as_str()), (StatusCode::OK, "POST 1"));
+    let r = post(&mut c, &[("referer", "https://evil.test/")], &form).await;
+    assert_rejected(&r);
+}

@@ -82,9 +82,20 @@ fn debug_off_without_allowed_hosts_refuses_to_start() {
         &[("MANOUCHE_DEBUG", "false"), ("MANOUCHE_SECRET_KEY", "")],
     );
     assert_eq!(code, 1);
-    assert_eq!(
-        err.trim(),
-        "CommandError: The SECRET_KEY setting must not be empty."
+    assert!(
+        err.trim()
+            .starts_with("CommandError: The SECRET_KEY setting must not be empty."),
+        "{err}"
+    );
+    // DEBUG on does not make an empty key acceptable.
+    let (code, _, err) = run(
+        &["runserver", "127.0.0.1:0"],
+        &[("MANOUCHE_DEBUG", "true"), ("MANOUCHE_SECRET_KEY", "")],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("The SECRET_KEY setting must not be empty.") && err.contains("openssl rand"),
+        "{err}"
     );
 }
 

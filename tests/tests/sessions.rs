@@ -399,3 +399,97 @@ async fn a_missing_table_says_to_migrate() {
         r.text()
     );
 }
+
+fn memory_site(adjust: impl FnOnce(&mut manouche::Settings)) -> Client {
+    Client::new(&manouche_tests::project(), |s| {
+        s.session_engine = "memory".into();
+        adjust(s);
+    })
+}
+
+#[tokio::test]
+async fn an_expiry_past_the_year_9999_is_a_500_with_its_reason_not_a_dropped_answer() {
+    let mut c = memory_site(|s| s.debug = true);
+    assert_eq!(c.get("/session/set/a/1").await.status, StatusCode::OK);
+    // Now plus 2.52e11 seconds is past 9999-12-31 (2.534e11 seconds after 1970).
+    for seconds in ["252000000000", "18446744073709551615"] {
+        let r = c.get(&format!("/session/expiry/{seconds}")).await;
+        assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR, "{seconds}");
+        assert!(r.text().contains("past the year 9999"), "{}", r.text());
+    }
+    // Far, but within range: the cookie says so, and the session still works.
+    let r = c.get("/session/expiry/250000000000").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let cookie = r.header("set-cookie").expect("saved");
+    assert!(cookie.contains("Max-Age=250000000000"), "{cookie}");
+    assert_eq!(c.get("/session/get/a").await.text(), "1");
+}
+
+#[test]
+fn a_cookie_age_past_the_year_9999_is_refused_at_start_up() {
+    for (name, set) in [
+        (
+            "SESSION_COOKIE_AGE",
+            (|s: &mut manouche::Settings| s.session_cookie_age = 252_000_000_000)
+                as fn(&mut manouche::Settings),
+        ),
+        ("CSRF_COOKIE_AGE", |s: &mut manouche::Settings| {
+            s.csrf_cookie_age = u64::MAX
+        }),
+    ] {
+        let mut s = manouche::Settings::default();
+        s.secret_key = "k".into();
+        s.allowed_hosts = vec!["example.com".into()];
+        set(&mut s);
+        let err = s.check().unwrap_err().to_string();
+        assert!(err.starts_with(&format!("{name} = ")), "{err}");
+        assert!(err.contains("after the year 9999"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn deleting_a_prefixed_session_cookie_keeps_it_secure() {
+    // Browsers ignore a Set-Cookie for a __Host-/__Secure- name without Secure: a logout
+    // would leave the session in place.
+    for name in ["__Host-sessionid", "__Secure-sessionid"] {
+        let mut c = memory_site(|s| {
+            s.session_cookie_name = name.into();
+            s.session_cookie_secure = true;
+        })
+        .secure();
+        assert_eq!(c.get("/session/set/a/1").await.status, StatusCode::OK);
+        let r = c.get("/session/flush").await;
+        let deletion = r.header("set-cookie").expect("the deletion");
+        assert!(deletion.starts_with(&format!("{name}=\"\"")), "{deletion}");
+        assert!(deletion.contains("Max-Age=0"), "{deletion}");
+        assert!(deletion.ends_with("; Secure"), "{deletion}");
+    }
+    // An ordinary name is deleted as Django deletes it: no Secure unless SameSite=None.
+    let mut c = memory_site(|_| {});
+    c.get("/session/set/a/1").await;
+    let r = c.get("/session/flush").await;
+    assert!(!r.header("set-cookie").unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn session_save_every_request_saves_a_session_the_view_never_touched() {
+    for every in [true, false] {
+        let mut c = memory_site(|s| s.session_save_every_request = every);
+        assert!(
+            c.get("/session/set/a/1")
+                .await
+                .header("set-cookie")
+                .is_some()
+        );
+        // The home page never reads the session.
+        let r = c.get("/").await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.header("set-cookie").is_some(), every, "every = {every}");
+        assert_eq!(c.get("/session/get/a").await.text(), "1");
+    }
+    // A key that names no session is not saved into one: its cookie is deleted.
+    let mut c = memory_site(|s| s.session_save_every_request = true);
+    c.set_cookie("sessionid", "abcdefghijklmnopqrstuvwxyz012345");
+    let r = c.get("/").await;
+    assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
+}

@@ -103,19 +103,31 @@ fn a_bad_environment_variable_is_named() {
 }
 
 #[test]
-fn debug_off_needs_allowed_hosts_and_a_secret_key() {
+fn a_secret_key_is_needed_always_and_allowed_hosts_with_debug_off() {
     let mut s = Settings::default();
     assert_eq!(
         s.check().unwrap_err().to_string(),
         "You must set settings.ALLOWED_HOSTS if DEBUG is False."
     );
     s.allowed_hosts = vec!["example.com".into()];
-    assert_eq!(
-        s.check().unwrap_err().to_string(),
-        "The SECRET_KEY setting must not be empty."
+    let err = s.check().unwrap_err().to_string();
+    assert!(
+        err.starts_with(
+            "The SECRET_KEY setting must not be empty. Set SECRET_KEY in settings.toml"
+        ),
+        "{err}"
     );
     s.secret_key = "k".into();
     assert!(s.check().is_ok());
+    // With DEBUG on the hosts may be left out, but an empty key would still let anyone
+    // forge signed values: refused as Django refuses it.
     let debug = Settings::from_toml("DEBUG = true\n", Path::new("x")).unwrap();
-    assert!(debug.check().is_ok(), "DEBUG on needs neither");
+    let err = debug.check().unwrap_err().to_string();
+    assert!(
+        err.contains("SECRET_KEY setting must not be empty"),
+        "{err}"
+    );
+    assert!(err.contains("openssl rand"), "says how to make one: {err}");
+    let debug = Settings::from_toml("DEBUG = true\nSECRET_KEY = \"k\"\n", Path::new("x")).unwrap();
+    assert!(debug.check().is_ok(), "DEBUG on needs no hosts");
 }

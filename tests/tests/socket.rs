@@ -84,6 +84,91 @@ fn a_body_over_the_limit_is_413_without_reading_it() {
     assert_eq!(r.status, 413);
 }
 
+/// Posts `body` with `content_type` the way Python's `http.client` does: the whole body is
+/// written (in pieces, as a network delivers it) before the answer is read. The status, or `None` when the client lost it (its
+/// send failed, or the answer was cut off by a reset).
+fn post_without_waiting(
+    addr: std::net::SocketAddr,
+    path: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Option<u16> {
+    let mut s = connect(addr);
+    let ct = content_type.map_or(String::new(), |ct| format!("Content-Type: {ct}\r\n"));
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\n{ct}Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    s.write_all(head.as_bytes()).ok()?;
+    // At a network's pace, not loopback's: the server answers while the body still comes.
+    for piece in body.chunks(64 * 1024) {
+        s.write_all(piece).ok()?;
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    (!buf.is_empty()).then(|| parse_response(&buf).status)
+}
+
+#[test]
+fn a_client_that_sends_its_whole_body_before_reading_always_gets_the_answer() {
+    // Answered before the body is read (413 announced too big, 403 with no CSRF cookie):
+    // the server drains the rest before closing (lingering close) instead of resetting.
+    let server = Server::start(DEMO, &[]);
+    let body = vec![b'x'; 3 * 1024 * 1024];
+    let mut lost = Vec::new();
+    for i in 0..20 {
+        let (ct, expected) = if i % 2 == 0 {
+            (Some("application/x-www-form-urlencoded"), 413)
+        } else {
+            (None, 403)
+        };
+        match post_without_waiting(server.addr, "/hello/", ct, &body) {
+            Some(status) => assert_eq!(status, expected, "client {i}"),
+            None => lost.push(i),
+        }
+    }
+    assert!(lost.is_empty(), "clients that lost the answer: {lost:?}");
+}
+
+#[test]
+fn a_form_flooded_with_fields_is_400_before_the_csrf_check_and_costs_little_memory() {
+    // Django counts a form's fields before parsing it (TooManyFieldsSent); here the count
+    // runs as the body arrives, so the body is refused after its first kilobytes.
+    let server = Server::start(DEMO, &[]);
+    let before = server.peak_rss_kib();
+    let body: Vec<u8> = b"a&".repeat(1_300_000);
+    let clients: Vec<_> = (0..16)
+        .map(|_| {
+            let (addr, body) = (server.addr, body.clone());
+            std::thread::spawn(move || {
+                post_without_waiting(
+                    addr,
+                    "/tasks/add",
+                    Some("application/x-www-form-urlencoded"),
+                    &body,
+                )
+            })
+        })
+        .collect();
+    for client in clients {
+        assert_eq!(client.join().unwrap(), Some(400));
+    }
+    let peak = server.peak_rss_kib();
+    eprintln!("peak RSS: {before} KiB before, {peak} KiB after 16 floods");
+    // The bodies alone are 41 MiB; before the count ran first, the demo reached 240 MiB.
+    assert!(
+        peak < before + 16 * 1024,
+        "peak RSS grew from {before} KiB to {peak} KiB"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        server.stderr().contains("Bad Request: /tasks/add"),
+        "{}",
+        server.stderr()
+    );
+}
+
 #[test]
 fn a_chunked_body_growing_past_the_limit_is_413() {
     let server = Server::start(SITE, &[]);

@@ -11,7 +11,7 @@ use std::fmt::Write;
 pub use fields::{Choices, FormValue, clean_choice};
 pub use render::{BoundField, SafeHtml};
 
-use crate::error::{BadRequest, Error};
+use crate::error::Error;
 use crate::http::{Method, QueryDict, Request};
 
 /// A validation failure: Django's message and code.
@@ -218,18 +218,15 @@ pub trait Form: Sized {
     /// string. More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS is a 400.
     #[allow(async_fn_in_trait)]
     async fn bind(request: &Request) -> Result<Bound<Self>, Error> {
+        let max = request.settings().data_upload_max_number_fields;
         let data = match *request.method() {
+            // A form body's fields were counted as it was read.
             Method::POST | Method::PUT | Method::PATCH => request.post(),
-            _ => request.query(),
+            _ => {
+                crate::http::FieldCount::check(max, request.query_string().as_bytes())?;
+                request.query()
+            }
         };
-        if let Some(max) = request.settings().data_upload_max_number_fields
-            && data.len() > max
-        {
-            return Err(BadRequest::new(
-                "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.",
-            )
-            .into());
-        }
         Ok(Self::bind_data(data))
     }
 

@@ -72,7 +72,29 @@ pub struct SetCookie<'a> {
     pub same_site: &'a str,
 }
 
-impl SetCookie<'_> {
+impl<'a> SetCookie<'a> {
+    /// Django's `delete_cookie`: empty and expired, with `Secure` where a browser would
+    /// otherwise ignore the deletion (a `__Secure-`/`__Host-` name, or SameSite=None).
+    pub fn deletion(
+        name: &'a str,
+        path: &'a str,
+        domain: Option<&'a str>,
+        same_site: &'a str,
+    ) -> Self {
+        SetCookie {
+            name,
+            value: "\"\"",
+            max_age: Some(0),
+            domain,
+            path,
+            secure: name.starts_with("__Secure-")
+                || name.starts_with("__Host-")
+                || same_site.eq_ignore_ascii_case("none"),
+            http_only: false,
+            same_site,
+        }
+    }
+
     /// The header value.
     pub fn to_header(&self) -> String {
         let mut out = format!("{}={}", self.name, self.value);
@@ -83,8 +105,10 @@ impl SetCookie<'_> {
             let expires = if age == 0 {
                 "Thu, 01 Jan 1970 00:00:00 GMT".to_string()
             } else {
-                httpdate::fmt_http_date(
-                    std::time::SystemTime::now() + std::time::Duration::from_secs(age),
+                // Past the year 9999 no date can be written: the last one that can.
+                crate::timezone::expires_after(std::time::Duration::from_secs(age)).map_or_else(
+                    || "Fri, 31 Dec 9999 23:59:59 GMT".to_string(),
+                    httpdate::fmt_http_date,
                 )
             };
             out.push_str(&format!("; expires={expires}"));

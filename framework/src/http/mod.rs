@@ -2,6 +2,7 @@
 
 mod body;
 mod cookies;
+mod form;
 mod path;
 mod request;
 mod response;
@@ -10,10 +11,28 @@ mod safe_url;
 pub use body::{Body, BoxError};
 pub(crate) use cookies::cookies_from_headers;
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
+pub(crate) use form::{FieldCount, is_form_urlencoded, last_value};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 pub(crate) use path::SharedPath;
 pub use request::{QueryDict, Request};
 pub use response::{
     ErrorResponse, Html, IntoResponse, Json, Response, permanent_redirect, redirect,
 };
+pub(crate) use safe_url::escape_leading_slashes;
 pub use safe_url::url_has_allowed_host_and_scheme;
+
+/// Marks a request whose connection the server itself made secure (it terminated TLS), in
+/// the request's extensions: the one thing besides SECURE_PROXY_SSL_HEADER that makes a
+/// request secure. A URI's own `https://` (a client's absolute-form target) does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServedOverTls;
+
+/// The HTTP header a setting names, in Django's `request.META` spelling
+/// (`HTTP_X_FORWARDED_PROTO`) or as sent (`X-Forwarded-Proto`): `x-forwarded-proto`.
+pub(crate) fn header_name_of(setting: &str) -> String {
+    setting
+        .strip_prefix("HTTP_")
+        .unwrap_or(setting)
+        .replace('_', "-")
+        .to_ascii_lowercase()
+}

@@ -102,8 +102,10 @@ impl Request {
     }
 
     /// The form body parsed when it is `application/x-www-form-urlencoded` (Django's `request.POST`).
+    /// The server refused a body with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS before
+    /// the view ran.
     pub fn post(&self) -> QueryDict {
-        if self.content_type() == Some("application/x-www-form-urlencoded") {
+        if super::is_form_urlencoded(&self.head.headers) {
             QueryDict::parse(&self.body)
         } else {
             QueryDict::default()
@@ -142,9 +144,11 @@ impl Request {
         crate::middleware::hosts::raw_host(&self.head).unwrap_or("")
     }
 
-    /// Whether the request came over HTTPS (its scheme, or SECURE_PROXY_SSL_HEADER).
+    /// Whether the request came over HTTPS (Django's `is_secure()`: SECURE_PROXY_SSL_HEADER,
+    /// or TLS the server terminated).
     pub fn is_secure(&self) -> bool {
-        self.settings.is_secure(&self.head.uri, &self.head.headers)
+        self.settings
+            .is_secure(&self.head.headers, &self.head.extensions)
     }
 
     /// The project's settings.
@@ -271,7 +275,7 @@ impl QueryDict {
     /// Parses `a=1&b=2&a=3`; `+` is a space; invalid percent escapes are kept as written.
     pub fn parse(input: &[u8]) -> Self {
         QueryDict {
-            pairs: form_pairs(input),
+            pairs: super::form::decode_pairs(input),
         }
     }
 
@@ -312,28 +316,4 @@ impl QueryDict {
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
     }
-}
-
-fn form_pairs(input: &[u8]) -> Vec<(String, String)> {
-    input
-        .split(|&b| b == b'&')
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let (k, v) = match part.iter().position(|&b| b == b'=') {
-                Some(i) => (&part[..i], &part[i + 1..]),
-                None => (part, &b""[..]),
-            };
-            (form_decode(k), form_decode(v))
-        })
-        .collect()
-}
-
-fn form_decode(s: &[u8]) -> String {
-    let plus: Vec<u8> = s
-        .iter()
-        .map(|&b| if b == b'+' { b' ' } else { b })
-        .collect();
-    percent_encoding::percent_decode(&plus)
-        .decode_utf8_lossy()
-        .into_owned()
 }

@@ -124,7 +124,13 @@ fn scheme_of(url: &str) -> Option<&str> {
 
 fn redirect_with(status: StatusCode, to: &str) -> Response {
     // Django's DisallowedRedirect: `javascript:` and the like are refused (400).
-    if let Some(scheme) = scheme_of(to.trim_start_matches(|c: char| c <= ' '))
+    // As Python's `urlsplit` reads it: tabs and newlines anywhere are dropped first
+    // (`java\tscript:` is `javascript:` to a browser too), then controls and spaces in front.
+    let cleaned: String = to
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\r' | '\n'))
+        .collect();
+    if let Some(scheme) = scheme_of(cleaned.trim_start_matches(|c: char| c <= ' '))
         && !REDIRECT_SCHEMES
             .iter()
             .any(|s| s.eq_ignore_ascii_case(scheme))

@@ -29,6 +29,15 @@ pub fn url_has_allowed_host_and_scheme(
         && allowed(&url.replace('\\', "/"), allowed_hosts, require_https)
 }
 
+/// Django's `escape_leading_slashes`: a path starting `//` would be read as a host
+/// (`//evil.example/`), so its second slash is escaped.
+pub(crate) fn escape_leading_slashes(url: String) -> String {
+    match url.strip_prefix("//") {
+        Some(rest) => format!("/%2F{rest}"),
+        None => url,
+    }
+}
+
 fn allowed(url: &str, allowed_hosts: &[&str], require_https: bool) -> bool {
     // Browsers take any URL starting with three slashes as absolute.
     if url.starts_with("///") {

@@ -138,11 +138,11 @@ impl<S: Next> Builtin<S> {
         settings: Option<Arc<Settings>>,
     ) -> BoxFuture<Response> {
         let settings = settings.unwrap_or_else(|| settings_of(&req));
-        let secure = security::is_secure(&req);
+        let secure = settings.is_secure(req.headers(), req.extensions());
         // Everything up to the view is done now, so that the future keeps only what the
         // response needs: small, it is cheap to box (glibc's per-thread cache takes blocks up
         // to 1 KiB) and to move.
-        let mut started = self.start(req, &settings);
+        let mut started = self.start(req, &settings, secure);
         // Boxed here, where it is made: it is copied into its box once.
         Box::pin(async move {
             // Used in place, not moved out: the future keeps one copy of it.
@@ -179,9 +179,13 @@ impl<S: Next> Builtin<S> {
         &self,
         req: http::Request<Body>,
         settings: &Arc<Settings>,
+        secure: bool,
     ) -> Result<Started, Box<Response>> {
         if let Some(refused) = hosts::refusal(&req, settings) {
             return Err(Box::new(refused));
+        }
+        if let Some(redirect) = security::ssl_redirect(&req, settings, secure) {
+            return Err(Box::new(redirect));
         }
         // The session is made now only when something before the view needs it, or when
         // the request will not come back from the project's own layers.

@@ -9,7 +9,7 @@ use tower_layer::Layer;
 use super::{Middleware, OwnedLine, RequestLine, Wrapped};
 use crate::error::{Error, ErrorKind};
 use crate::handler::settings_of;
-use crate::http::{Body, Response};
+use crate::http::{Body, Response, escape_leading_slashes};
 use crate::settings::Settings;
 use crate::urls::decode_path;
 
@@ -77,7 +77,9 @@ impl CommonLayer {
         if resolves(&path) || !resolves(&format!("{path}/")) {
             return;
         }
-        let mut target = format!("{}/", line.path);
+        // Django's `escape_leading_slashes`: `//evil.example` must not become a redirect
+        // off-site (CVE-2018-14574).
+        let mut target = escape_leading_slashes(format!("{}/", line.path));
         if let Some(q) = line.query {
             target.push('?');
             target.push_str(q);

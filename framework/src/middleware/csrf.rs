@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use super::{Middleware, Wrapped};
 use crate::csrf::{self, DontEnforceCsrfChecks, State, reasons};
 use crate::handler::{BoxFuture, error_page, read_body, settings_of};
-use crate::http::{Body, QueryDict, Response, SetCookie, cookie_from_headers};
+use crate::http::{
+    Body, Response, SetCookie, cookie_from_headers, header_name_of, is_form_urlencoded, last_value,
+};
 use crate::middleware::CsrfSource;
 use crate::middleware::hosts::raw_host;
 use crate::sessions::{Session, SessionHandle};
@@ -108,7 +110,13 @@ fn check_referer(referer: Option<&str>, host: &str, settings: &Settings) -> Resu
     if trusted {
         return Ok(());
     }
-    let good = match &settings.csrf_cookie_domain {
+    // The domain the secret is kept for: the session cookie's with CSRF_USE_SESSIONS.
+    let domain = if settings.csrf_use_sessions {
+        &settings.session_cookie_domain
+    } else {
+        &settings.csrf_cookie_domain
+    };
+    let good = match domain {
         Some(domain) => {
             let port = host.rsplit_once(':').map(|(_, p)| p).unwrap_or("");
             if port.is_empty() || port == "443" || port == "80" {
@@ -139,15 +147,6 @@ fn shown_header_name(setting: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("-")
-}
-
-/// The HTTP header (`x-csrftoken`) that CSRF_HEADER_NAME (`HTTP_X_CSRFTOKEN`) means.
-fn header_name(setting: &str) -> String {
-    setting
-        .strip_prefix("HTTP_")
-        .unwrap_or(setting)
-        .replace('_', "-")
-        .to_ascii_lowercase()
 }
 
 /// Django's `_check_token`: cookie, then the token from the form or the header.
@@ -263,9 +262,21 @@ async fn process_request(
     };
     let state = state_for(sent.as_deref());
     if enforce {
-        req = check(req, settings, sent.as_deref(), failure)
-            .await
-            .map_err(|response| *response)?;
+        req = match check(req, settings, sent.as_deref(), failure).await {
+            Ok(req) => req,
+            Err(mut refused) => {
+                // Django's process_response runs on the 403 too: a malformed cookie's
+                // replacement goes out with it.
+                let s = state.lock().unwrap_or_else(|e| e.into_inner());
+                if s.needs_update
+                    && !settings.csrf_use_sessions
+                    && let Some(secret) = &s.secret
+                {
+                    set_cookie(&mut refused, secret, settings);
+                }
+                return Err(*refused);
+            }
+        };
     }
     Ok((req, state))
 }
@@ -430,7 +441,7 @@ async fn check(
 ) -> Result<http::Request<Body>, Box<Response>> {
     let (head, body) = req.into_parts();
     let host = raw_host(&head).unwrap_or("").to_string();
-    let secure = settings.is_secure(&head.uri, &head.headers);
+    let secure = settings.is_secure(&head.headers, &head.extensions);
     let header_str = |name: &str| head.headers.get(name).and_then(|v| v.to_str().ok());
     let rejected = |reason: &str, head: http::request::Parts| {
         let req = http::Request::from_parts(head, Body::empty());
@@ -445,16 +456,11 @@ async fn check(
         return rejected(&reason, head);
     }
     // The form's token, when the body is a form (read here, handed on as bytes).
-    let is_form = head.method == Method::POST
-        && header_str("content-type").is_some_and(|ct| {
-            ct.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded"
-        });
+    let is_form = head.method == Method::POST && is_form_urlencoded(&head.headers);
     let (body, form_token) = if is_form {
         match read_body(&head.headers, body, settings).await {
             Ok(bytes) => {
-                let token = QueryDict::parse(&bytes)
-                    .get(csrf::FORM_FIELD)
-                    .map(str::to_owned);
+                let token = last_value(&bytes, csrf::FORM_FIELD);
                 (Body::from(bytes), token)
             }
             Err(e) => {
@@ -471,7 +477,7 @@ async fn check(
     } else {
         (body, None)
     };
-    let header_token = header_str(&header_name(&settings.csrf_header_name)).map(str::to_owned);
+    let header_token = header_str(&header_name_of(&settings.csrf_header_name)).map(str::to_owned);
     if let Err(reason) = check_token(
         cookie_value,
         form_token.as_deref(),

@@ -15,10 +15,20 @@ use crate::views::debug::PageRequest;
 
 /// The Host the client asked for: the `Host` header, or the HTTP/2 authority.
 pub(crate) fn raw_host(head: &http::request::Parts) -> Option<&str> {
-    head.headers
+    host_in(&head.headers, &head.uri)
+}
+
+/// [`raw_host`] of a whole request.
+pub(crate) fn raw_host_of<B>(req: &http::Request<B>) -> Option<&str> {
+    host_in(req.headers(), req.uri())
+}
+
+/// The Host header, or the authority of an absolute-form target.
+fn host_in<'a>(headers: &'a http::HeaderMap, uri: &'a http::Uri) -> Option<&'a str> {
+    headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .or_else(|| head.uri.authority().map(|a| a.as_str()))
+        .or_else(|| uri.authority().map(|a| a.as_str()))
 }
 
 /// Splits `host` into domain and port as Django's `split_domain_port` (host validated by

@@ -34,8 +34,9 @@ impl Middleware for SecurityHeadersLayer {
         N: FnOnce(http::Request<Body>) -> F + Send + 'static,
         F: Future<Output = Response> + Send + 'static,
     {
-        let headers = SecurityHeaders::new(&settings_of(&req));
-        let secure = is_secure(&req);
+        let settings = settings_of(&req);
+        let headers = SecurityHeaders::new(&settings);
+        let secure = settings.is_secure(req.headers(), req.extensions());
         let fut = next(req);
         async move {
             let mut response = fut.await;
@@ -45,9 +46,24 @@ impl Middleware for SecurityHeadersLayer {
     }
 }
 
-/// Whether the request came over HTTPS (HSTS is only sent then).
-pub(crate) fn is_secure(req: &http::Request<Body>) -> bool {
-    req.uri().scheme() == Some(&http::uri::Scheme::HTTPS)
+/// Django's SECURE_SSL_REDIRECT: a request that is not secure is sent to the same URL over
+/// HTTPS (on SECURE_SSL_HOST when set), with a 301.
+pub(crate) fn ssl_redirect(
+    req: &http::Request<Body>,
+    settings: &Settings,
+    secure: bool,
+) -> Option<Response> {
+    if !settings.secure_ssl_redirect || secure {
+        return None;
+    }
+    let host = match &settings.secure_ssl_host {
+        Some(host) => host.as_str(),
+        None => super::hosts::raw_host_of(req)?,
+    };
+    let full_path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    Some(crate::http::permanent_redirect(format!(
+        "https://{host}{full_path}"
+    )))
 }
 
 /// Django's `Cross-Origin-Opener-Policy`, made once.

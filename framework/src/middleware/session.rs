@@ -103,21 +103,16 @@ fn cookie_header(settings: &Settings, value: &str, max_age: Option<u64>) -> Opti
     cookie.to_header_value().ok()
 }
 
-/// Django's `delete_cookie`: empty, expired, no HttpOnly (Secure only for SameSite=None).
+/// Django's `delete_cookie` of the session cookie.
 fn deletion_header(settings: &Settings) -> Option<HeaderValue> {
-    let cookie = SetCookie {
-        name: &settings.session_cookie_name,
-        value: "\"\"",
-        max_age: Some(0),
-        domain: settings.session_cookie_domain.as_deref(),
-        path: &settings.session_cookie_path,
-        secure: settings
-            .session_cookie_samesite
-            .eq_ignore_ascii_case("none"),
-        http_only: false,
-        same_site: &settings.session_cookie_samesite,
-    };
-    cookie.to_header_value().ok()
+    SetCookie::deletion(
+        &settings.session_cookie_name,
+        &settings.session_cookie_path,
+        settings.session_cookie_domain.as_deref(),
+        &settings.session_cookie_samesite,
+    )
+    .to_header_value()
+    .ok()
 }
 
 impl Middleware for SessionLayer {
@@ -166,6 +161,9 @@ pub(crate) struct Attached {
     cookie_sent: bool,
     /// The cookie holds something that could be a session key.
     cookie_key: bool,
+    /// With SESSION_SAVE_EVERY_REQUEST, that key: the session is then saved even when the
+    /// view never touched it, as Django saves every session that has a key.
+    save_every: Option<String>,
 }
 
 impl SessionLayer {
@@ -185,6 +183,9 @@ impl SessionLayer {
                 store,
                 cookie_sent: sent.is_some(),
                 cookie_key: sent.is_some_and(valid_key),
+                save_every: sent
+                    .filter(|key| settings.session_save_every_request && valid_key(key))
+                    .map(str::to_owned),
             }),
             Err(message) => {
                 let err = Error::new(ErrorKind::Internal, message);
@@ -226,20 +227,37 @@ impl Attached {
         made: Option<&Arc<SessionHandle>>,
         line: Option<RequestLine<'_>>,
     ) -> Option<Saving> {
-        let Some(handle) = self.handle.as_ref().or(made) else {
-            // Never used: only a cookie that cannot name a session is answered, deleted.
-            if self.cookie_sent && !self.cookie_key {
-                delete_cookie(response, settings);
+        let unused;
+        let handle = match (self.handle.as_ref().or(made), &self.save_every) {
+            (Some(handle), _) => handle,
+            // Never used, but saved all the same (SESSION_SAVE_EVERY_REQUEST).
+            (None, Some(key)) => {
+                unused = Arc::new(SessionHandle::new(
+                    self.store.clone(),
+                    settings.clone(),
+                    Some(key),
+                ));
+                &unused
             }
-            return None;
+            (None, None) => {
+                // Never used: only a cookie that cannot name a session is answered, deleted.
+                if self.cookie_sent && !self.cookie_key {
+                    delete_cookie(response, settings);
+                }
+                return None;
+            }
         };
+        let load_first = self.save_every.is_some();
         // The view is done with the session: its lock is free unless the view left a task
-        // holding it.
-        let processed = handle
-            .state
-            .try_lock()
-            .ok()
-            .map(|mut state| process(handle, self.cookie_sent, &mut state, response, settings));
+        // holding it. A session saved on every request may have to be loaded first.
+        let processed =
+            if load_first {
+                None
+            } else {
+                handle.state.try_lock().ok().map(|mut state| {
+                    process(handle, self.cookie_sent, &mut state, response, settings)
+                })
+            };
         if let Some(None) = processed {
             return None;
         }
@@ -251,8 +269,17 @@ impl Attached {
             let save = match processed {
                 Some(save) => save,
                 None => {
-                    let mut state = handle.state.lock().await;
-                    process(&handle, cookie_sent, &mut state, &mut response, &settings)
+                    let state = if load_first {
+                        handle.loaded().await
+                    } else {
+                        Ok(handle.state.lock().await)
+                    };
+                    match state {
+                        Ok(mut state) => {
+                            process(&handle, cookie_sent, &mut state, &mut response, &settings)
+                        }
+                        Err(e) => return line.unwrap_or_default().line().error_page(&e, &settings),
+                    }
                 }
             };
             match save {

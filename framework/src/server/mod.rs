@@ -4,6 +4,7 @@
 
 mod graceful;
 mod idle;
+mod linger;
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -23,6 +24,7 @@ use crate::settings::Settings;
 use crate::timezone::civil;
 use graceful::Graceful;
 use idle::{IdleTimeout, InFlight};
+use linger::{LingerLimits, Lingering, Tracked, UnreadBody};
 
 const MONTHS: [&str; 12] = [
     "January",
@@ -66,6 +68,10 @@ pub struct ServerConfig {
     pub max_header_size: usize,
     /// Time in-flight requests get on shutdown.
     pub shutdown_timeout: Duration,
+    /// Longest a closing connection drains a request body it did not read.
+    pub lingering_timeout: Duration,
+    /// Most bytes a closing connection drains.
+    pub lingering_max_size: usize,
 }
 
 impl ServerConfig {
@@ -77,6 +83,9 @@ impl ServerConfig {
             // hyper refuses buffers under 8 KiB.
             max_header_size: settings.max_header_size.max(8192),
             shutdown_timeout: Duration::from_secs(settings.shutdown_timeout),
+            lingering_timeout: Duration::from_secs(settings.lingering_close_timeout),
+            lingering_max_size: usize::try_from(settings.lingering_close_max_size)
+                .unwrap_or(usize::MAX),
         }
     }
 }
@@ -112,6 +121,7 @@ fn handle(
     req: http::Request<Incoming>,
     log: bool,
     guard: idle::InFlightGuard,
+    unread: &UnreadBody,
 ) -> impl Future<Output = Result<Response, Infallible>> + Send + use<> {
     let line = log.then(|| {
         format!(
@@ -123,10 +133,12 @@ fn handle(
     });
     // A request without a body (most GETs) carries none: no boxed stream to allocate.
     let req = req.map(|incoming| {
-        if incoming.is_end_stream() {
-            Body::empty()
+        let has_body = !incoming.is_end_stream();
+        unread.request_started(has_body);
+        if has_body {
+            Body::new(Tracked::new(incoming, unread.clone()))
         } else {
-            Body::new(incoming)
+            Body::empty()
         }
     });
     let response = service.respond(req);
@@ -183,9 +195,16 @@ pub async fn serve(
         let service = service.clone();
         let log = config.access_log;
         let in_flight = InFlight::default();
-        let io = IdleTimeout::new(stream, in_flight.clone(), config.header_timeout);
-        let hyper_service =
-            hyper::service::service_fn(move |req| handle(&service, req, log, in_flight.start()));
+        let unread = UnreadBody::default();
+        let limits = LingerLimits {
+            time: config.lingering_timeout,
+            bytes: config.lingering_max_size,
+        };
+        let io = Lingering::new(stream, unread.clone(), limits);
+        let io = IdleTimeout::new(io, in_flight.clone(), config.header_timeout);
+        let hyper_service = hyper::service::service_fn(move |req| {
+            handle(&service, req, log, in_flight.start(), &unread)
+        });
         let conn = builder.serve_connection(TokioIo::new(io), hyper_service);
         let conn = graceful.watch(conn.into_owned());
         tokio::spawn(async move {

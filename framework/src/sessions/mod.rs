@@ -105,7 +105,7 @@ impl SessionHandle {
     }
 
     /// The state, loaded from the store on first use.
-    async fn loaded(&self) -> Result<MutexGuard<'_, State>, Error> {
+    pub(crate) async fn loaded(&self) -> Result<MutexGuard<'_, State>, Error> {
         let mut state = self.state.lock().await;
         state.accessed = true;
         if !state.loaded {
@@ -274,6 +274,15 @@ impl<'a> Session<'a> {
                 state.data.remove(EXPIRY_KEY);
             }
             Expiry::After(d) => {
+                if crate::timezone::expires_after(d).is_none() {
+                    return Err(Error::new(
+                        crate::ErrorKind::Internal,
+                        format!(
+                            "set_expiry: {} seconds from now is past the year 9999, the latest date a session or cookie can hold.",
+                            d.as_secs()
+                        ),
+                    ));
+                }
                 state.data.insert(EXPIRY_KEY.into(), d.as_secs().into());
             }
             Expiry::AtBrowserClose => {

@@ -84,6 +84,20 @@ pub fn decode(text: &str, signer: &TimestampSigner) -> Option<SessionData> {
     }
 }
 
+/// When a session saved now for `age` expires; an age past the year 9999 (a view's
+/// `set_expiry` of billions of seconds) is a 500 that says so, not a panic.
+fn expires_after(age: Duration) -> Result<SystemTime, Error> {
+    crate::timezone::expires_after(age).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Internal,
+            format!(
+                "The session's expiry ({} seconds from now) is past the year 9999.",
+                age.as_secs()
+            ),
+        )
+    })
+}
+
 fn naive(t: SystemTime) -> NaiveDateTime {
     DateTime::<Utc>::from(t).naive_utc()
 }
@@ -151,7 +165,7 @@ impl SessionStore for DatabaseStore {
 
     fn save(&self, key: Option<&str>, data: &SessionData, age: Duration) -> Result<String, Error> {
         let text = encode(data, &self.signer)?;
-        let expire = naive(SystemTime::now() + age);
+        let expire = naive(expires_after(age)?);
         let mut conn = self.db.connection()?;
         if let Some(key) = key {
             let updated = diesel::update(manouche_session::table.find(key))
@@ -241,7 +255,8 @@ impl SessionStore for MemoryStore {
                 }
             },
         };
-        sessions.insert(key.clone(), (data.clone(), SystemTime::now() + age));
+        let expire = expires_after(age)?;
+        sessions.insert(key.clone(), (data.clone(), expire));
         Ok(key)
     }
 

@@ -85,12 +85,7 @@ fn assemble<'a>(
             }
         }
     }
-    let quoted = quote(&url).into_owned();
-    // Django: a leading "//" would be read as a host, so it is escaped.
-    match quoted.strip_prefix("//") {
-        Some(rest) => format!("/%2F{rest}"),
-        None => quoted,
-    }
+    crate::http::escape_leading_slashes(quote(&url).into_owned())
 }
 
 fn py_str(s: &str) -> String {

@@ -146,11 +146,39 @@ fn masked_settings(settings: &Settings) -> Vec<(String, String)> {
             let value = if is_sensitive(&k) {
                 MASK.to_string()
             } else {
-                v.to_string()
+                mask_passwords(v).to_string()
             };
             (k, value)
         })
         .collect()
+}
+
+/// A setting's value with the password of every URL in it masked
+/// (`postgres://u:********************@db/x`), as Django masks `DATABASES`' `PASSWORD`.
+fn mask_passwords(value: toml::Value) -> toml::Value {
+    match value {
+        toml::Value::String(s) => toml::Value::String(mask_url_password(&s)),
+        toml::Value::Array(items) => {
+            toml::Value::Array(items.into_iter().map(mask_passwords).collect())
+        }
+        other => other,
+    }
+}
+
+/// `scheme://user:password@host…` with the password masked; other text as it is.
+fn mask_url_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return url.to_string();
+    };
+    match userinfo.split_once(':') {
+        Some((user, _password)) => format!("{scheme}://{user}:{MASK}@{host}{tail}"),
+        None => url.to_string(),
+    }
 }
 
 /// The DEBUG 500 (and other technical error pages), as HTML or as text for non-HTML clients.
