@@ -172,6 +172,12 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
     let mut rest = Vec::new();
     for item in items {
         match &item {
+            Meta::NameValue(nv) if nv.path.is_ident("escape") => {
+                return Err(syn::Error::new_spanned(
+                    &nv.path,
+                    "manouche escapes every template as Django does, whatever its file name; show one value as it is with `{{ value|safe }}`",
+                ));
+            }
             Meta::NameValue(nv) if nv.path.is_ident("path") => {
                 path = Some(string_literal(&nv.value, "path")?);
             }
@@ -195,6 +201,9 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
             other => rest.push(quote!(#other)),
         }
     }
+    // Django escapes in every template, whatever its file name (`.txt`, `.email`): askama
+    // would not, outside `.html`/`.htm`/`.xml`.
+    rest.push(quote!(escape = "html"));
     Ok((path, rest, attr.bracket_token.span.join()))
 }
 

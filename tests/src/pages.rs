@@ -21,6 +21,22 @@ pub struct Escaping {
     pub value: String,
 }
 
+/// A template that is not HTML: escaped all the same, as Django escapes every template.
+#[derive(Template)]
+#[template(path = "plain.txt")]
+pub struct PlainText {
+    /// Shown escaped, then through a filter.
+    pub value: String,
+}
+
+/// The same, with the value marked safe.
+#[derive(Template)]
+#[template(path = "raw.txt")]
+pub struct RawText {
+    /// Shown as it is.
+    pub value: String,
+}
+
 /// `{% for %}…{% empty %}` and `forloop`.
 #[derive(Template)]
 #[template(path = "loops.html")]

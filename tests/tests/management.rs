@@ -145,6 +145,50 @@ fn check_showurls_help_and_unknown_commands() {
 }
 
 #[test]
+fn help_lists_every_command_under_its_app_and_shows_each_one_s_usage() {
+    let (code, out, _) = run(&["help"], &[]);
+    assert_eq!(code, 0);
+    let manouche = out.find("\n[manouche]\n").expect("the [manouche] heading");
+    let sessions = out.find("\n[sessions]\n").expect("the [sessions] heading");
+    for command in [
+        "check",
+        "help",
+        "migrate",
+        "runserver",
+        "serve",
+        "showmigrations",
+        "showurls",
+    ] {
+        let at = out
+            .find(&format!("\n    {command} "))
+            .unwrap_or_else(|| panic!("{command} is not listed:\n{out}"));
+        assert!(manouche < at && at < sessions, "{command} under [manouche]");
+    }
+    assert!(out[sessions..].contains("\n    clearsessions "), "{out}");
+    // Every command listed runs (none is only in the list, none only in the dispatch).
+    for line in out.lines().filter(|l| l.starts_with("    ")) {
+        let name = line.split_whitespace().next().unwrap();
+        let (code, usage, _) = run(&["help", name], &[]);
+        assert_eq!(code, 0, "help {name}");
+        assert!(
+            usage.starts_with(&format!("usage: demo-site {name}")),
+            "{usage}"
+        );
+    }
+    let (_, usage, _) = run(&["help", "runserver"], &[]);
+    assert_eq!(
+        usage,
+        "usage: demo-site runserver [addr:port] [--noreload] [--nothreading]\n\nStarts the development server (default 127.0.0.1:8000).\n"
+    );
+    let (code, _, err) = run(&["help", "frobnicate"], &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("CommandError: Unknown command: 'frobnicate'"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_bad_settings_file_stops_the_command() {
     let dir = std::env::temp_dir().join(format!("manouche-settings-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -181,7 +225,9 @@ fn project_commands_run_and_report_errors() {
         "CommandError: greet needs at least one name\n"
     );
     let out = Command::new(site).arg("help").output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("greet        Greets the names given."));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("greet           Greets the names given.")
+    );
 }
 
 #[test]

@@ -3,7 +3,21 @@
 //! and percent-encoded, loops, and the other tags.
 
 use manouche::Template;
-use manouche_tests::pages::{Child, Escaping, Inline, Loops, Middle, Tags, Urls};
+use manouche_tests::pages::{
+    Child, Escaping, Inline, Loops, Middle, PlainText, RawText, Tags, Urls,
+};
+
+#[test]
+fn a_template_that_is_not_html_is_escaped_as_django_escapes_every_template() {
+    let value = "<b>&</b>".to_string();
+    let text = PlainText {
+        value: value.clone(),
+    }
+    .render()
+    .unwrap();
+    assert_eq!(text, "&lt;b&gt;&amp;&lt;/b&gt;|&lt;B&gt;&amp;&lt;/B&gt;");
+    assert_eq!(RawText { value }.render().unwrap(), "<b>&</b>");
+}
 
 #[test]
 fn three_levels_of_inheritance_with_block_super_and_nested_blocks() {

@@ -40,39 +40,129 @@ pub struct Command {
     pub run: fn(&[String]) -> Result<(), CommandError>,
 }
 
-const BUILTIN: &[(&str, &str)] = &[
-    (
-        "check",
-        "Checks the project's settings for problems; --deploy adds the deployment checks.",
-    ),
-    ("help", "Lists the commands."),
-    (
-        "runserver",
-        "Starts a web server: runserver [addr:port] (default 127.0.0.1:8000).",
-    ),
-    (
-        "serve",
-        "Starts the production server: serve [addr:port] [--access-log] (no access log by default).",
-    ),
-    (
-        "showurls",
-        "Lists every URL pattern with its view and name.",
-    ),
-];
+/// A built-in command: the app `help` lists it under, its usage line, what it does, and
+/// the work. `execute` runs what this table names, so `help` cannot leave one out.
+struct Builtin<U> {
+    app: &'static str,
+    name: &'static str,
+    usage: &'static str,
+    about: &'static str,
+    run: Run<U>,
+}
 
-fn help<U: UrlConf>(project: &Project<U>, prog: &str) {
+/// A built-in command's work: the project, the arguments after its name, the program name.
+type Run<U> = fn(&Project<U>, &[String], &str) -> Result<(), CommandError>;
+
+/// Every built-in command, by app and then by name, as Django's `help` lists them.
+fn builtins<U: UrlConf>() -> [Builtin<U>; 8] {
+    [
+        Builtin {
+            app: "manouche",
+            name: "check",
+            usage: "check [--deploy]",
+            about: "Checks the project's settings for problems; --deploy adds the deployment checks.",
+            run: |project, args, _| check(project, args),
+        },
+        Builtin {
+            app: "manouche",
+            name: "help",
+            usage: "help [command]",
+            about: "Lists the commands, or shows how to use one.",
+            run: |project, args, prog| help(project, prog, args.first().map(String::as_str)),
+        },
+        Builtin {
+            app: "manouche",
+            name: "migrate",
+            usage: "migrate",
+            about: "Applies the framework's and every app's pending migrations to the database.",
+            run: |project, _, _| migrate::migrate(&project.settings()?, project.migrations()),
+        },
+        Builtin {
+            app: "manouche",
+            name: "runserver",
+            usage: "runserver [addr:port] [--noreload] [--nothreading]",
+            about: "Starts the development server (default 127.0.0.1:8000).",
+            run: |project, args, prog| {
+                runserver::run(project, args, prog, runserver::Mode::Development)
+            },
+        },
+        Builtin {
+            app: "manouche",
+            name: "serve",
+            usage: "serve [addr:port] [--access-log]",
+            about: "Starts the production server (no access log by default).",
+            run: |project, args, prog| {
+                runserver::run(project, args, prog, runserver::Mode::Production)
+            },
+        },
+        Builtin {
+            app: "manouche",
+            name: "showmigrations",
+            usage: "showmigrations",
+            about: "Lists each app's migrations, [X] where applied.",
+            run: |project, _, _| {
+                migrate::showmigrations(&project.settings()?, project.migrations())
+            },
+        },
+        Builtin {
+            app: "manouche",
+            name: "showurls",
+            usage: "showurls",
+            about: "Lists every URL pattern with its view and name.",
+            run: |_, _, _| {
+                showurls::<U>();
+                Ok(())
+            },
+        },
+        Builtin {
+            app: "sessions",
+            name: "clearsessions",
+            usage: "clearsessions",
+            about: "Deletes the expired sessions from the session store.",
+            run: |project, _, _| migrate::clearsessions(&project.settings()?),
+        },
+    ]
+}
+
+/// `help`: every command under its app's heading; `help <command>`: its usage.
+fn help<U: UrlConf>(
+    project: &Project<U>,
+    prog: &str,
+    command: Option<&str>,
+) -> Result<(), CommandError> {
+    let builtins = builtins::<U>();
+    if let Some(name) = command {
+        let (usage, about) = match builtins.iter().find(|b| b.name == name) {
+            Some(b) => (b.usage.to_string(), b.about),
+            None => match project.commands.iter().find(|c| c.name == name) {
+                Some(c) => (format!("{} [args…]", c.name), c.help),
+                None => {
+                    return Err(CommandError(format!(
+                        "Unknown command: '{name}'. Type '{prog} help' for the list."
+                    )));
+                }
+            },
+        };
+        println!("usage: {prog} {usage}\n\n{about}");
+        return Ok(());
+    }
     println!("Type '{prog} help <subcommand>' for help on a specific subcommand.\n");
-    println!("Available subcommands:\n");
-    println!("[manouche]");
-    for (name, about) in BUILTIN {
-        println!("    {name:<12} {about}");
+    println!("Available subcommands:");
+    let mut app = "";
+    for b in &builtins {
+        if b.app != app {
+            app = b.app;
+            println!("\n[{app}]");
+        }
+        println!("    {:<15} {}", b.name, b.about);
     }
     if !project.commands.is_empty() {
         println!("\n[project]");
         for c in &project.commands {
-            println!("    {:<12} {}", c.name, c.help);
+            println!("    {:<15} {}", c.name, c.help);
         }
     }
+    Ok(())
 }
 
 /// Django's deployment checks (`check --deploy`), as (id, message).
@@ -150,38 +240,20 @@ pub fn execute<U: UrlConf>(project: &Project<U>, args: &[String]) -> ExitCode {
         })
         .unwrap_or_else(|| "manage".into());
     let Some(name) = args.get(1) else {
-        help(project, &prog);
+        let _ = help(project, &prog, None);
         return ExitCode::SUCCESS;
     };
     let rest = &args[2..];
-    let result = match name.as_str() {
-        "help" | "--help" | "-h" => {
-            help(project, &prog);
-            Ok(())
-        }
-        "check" => check(project, rest),
-        "showurls" => {
-            showurls::<U>();
-            Ok(())
-        }
-        "runserver" => runserver::run(project, rest, &prog, runserver::Mode::Development),
-        "serve" => runserver::run(project, rest, &prog, runserver::Mode::Production),
-        "migrate" => project
-            .settings()
-            .map_err(CommandError::from)
-            .and_then(|s| migrate::migrate(&s, project.migrations())),
-        "showmigrations" => project
-            .settings()
-            .map_err(CommandError::from)
-            .and_then(|s| migrate::showmigrations(&s, project.migrations())),
-        "clearsessions" => project
-            .settings()
-            .map_err(CommandError::from)
-            .and_then(|s| migrate::clearsessions(&s)),
-        other => match project.commands.iter().find(|c| c.name == other) {
+    let name = match name.as_str() {
+        "--help" | "-h" => "help",
+        other => other,
+    };
+    let result = match builtins::<U>().iter().find(|b| b.name == name) {
+        Some(builtin) => (builtin.run)(project, rest, &prog),
+        None => match project.commands.iter().find(|c| c.name == name) {
             Some(c) => (c.run)(rest),
             None => {
-                eprintln!("Unknown command: '{other}'\nType '{prog} help' for usage.");
+                eprintln!("Unknown command: '{name}'\nType '{prog} help' for usage.");
                 return ExitCode::FAILURE;
             }
         },
