@@ -48,6 +48,7 @@ urlpatterns! {
     path("session/expiry/<int:seconds>", views::session_expiry, name = "session-expiry"),
     path("session/fail", views::session_fail, name = "session-fail"),
     path("session/key", views::session_key, name = "session-key"),
+    path("session/twice", views::session_twice, name = "session-twice"),
     path("slash/", views::home, name = "slash"),
     path("q&a/it's", views::home, name = "odd"),
     path("shop/", include(crate::shop::urls)),

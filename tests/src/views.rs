@@ -246,39 +246,37 @@ pub fn rotate(request: &Request) -> Result<Response> {
 /// The session's value for `key`, or "none".
 #[view]
 pub async fn session_get(request: &Request, key: String) -> Result<String> {
-    let value: Option<String> = request.session().get(&key).await?;
+    let value: Option<String> = request.session().await?.get(&key)?;
     Ok(value.unwrap_or_else(|| "none".into()))
 }
 
 /// Sets `key` to `value` in the session.
 #[view]
 pub async fn session_set(request: &Request, key: String, value: String) -> Result<&'static str> {
-    request.session().insert(&key, value).await?;
+    request.session().await?.insert(&key, value)?;
     Ok("set")
 }
 
 /// Appends `item` to the session's list, as the lecture's tasks do.
 #[view]
 pub async fn session_push(request: &Request, item: String) -> Result<String> {
-    request
-        .session()
-        .update("items", |items: &mut Vec<String>| items.push(item))
-        .await?;
-    let items: Vec<String> = request.session().get("items").await?.unwrap_or_default();
+    let mut session = request.session().await?;
+    session.update("items", |items: &mut Vec<String>| items.push(item))?;
+    let items: Vec<String> = session.get("items")?.unwrap_or_default();
     Ok(items.join(","))
 }
 
 /// Logs out: deletes the session.
 #[view]
 pub async fn session_flush(request: &Request) -> Result<&'static str> {
-    request.session().flush().await?;
+    request.session().await?.flush();
     Ok("flushed")
 }
 
 /// Logs in: a new key for the same data.
 #[view]
 pub async fn session_cycle(request: &Request) -> Result<&'static str> {
-    request.session().cycle_key().await?;
+    request.session().await?.cycle_key();
     Ok("cycled")
 }
 
@@ -289,26 +287,32 @@ pub async fn session_expiry(request: &Request, seconds: u64) -> Result<&'static 
         0 => manouche::sessions::Expiry::AtBrowserClose,
         n => manouche::sessions::Expiry::After(std::time::Duration::from_secs(n)),
     };
-    request.session().set_expiry(expiry).await?;
+    request.session().await?.set_expiry(expiry)?;
     Ok("expiry set")
 }
 
 /// Changes the session, then fails: a 5xx never saves.
 #[view]
 pub async fn session_fail(request: &Request) -> Result<&'static str> {
-    request.session().insert("lost", "yes").await?;
+    request.session().await?.insert("lost", "yes")?;
     Err(Error::new(
         manouche::ErrorKind::Internal,
         "failed after changing the session",
     ))
 }
 
+/// Opens the session a second time while the first is in hand: an error that says so.
+#[view]
+pub async fn session_twice(request: &Request) -> Result<&'static str> {
+    let mut first = request.session().await?;
+    first.insert("a", 1)?;
+    let _second = request.session().await?;
+    Ok("opened twice")
+}
+
 /// The session's key.
 #[view]
 pub async fn session_key(request: &Request) -> Result<String> {
-    Ok(request
-        .session()
-        .session_key()
-        .await?
-        .unwrap_or_else(|| "none".into()))
+    let session = request.session().await?;
+    Ok(session.session_key().unwrap_or("none").to_owned())
 }

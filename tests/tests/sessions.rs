@@ -493,3 +493,18 @@ async fn session_save_every_request_saves_a_session_the_view_never_touched() {
     let r = c.get("/").await;
     assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
 }
+
+#[tokio::test]
+async fn opening_the_session_twice_in_a_view_is_an_error_that_says_so() {
+    let mut c = memory_site(|s| s.debug = true);
+    let r = c.get("/session/twice").await;
+    assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        r.text()
+            .contains("called while this request&#x27;s session is still open"),
+        "{}",
+        r.text()
+    );
+    // A 5xx saves nothing.
+    assert!(r.header("set-cookie").is_none());
+}

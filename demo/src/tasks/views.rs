@@ -12,7 +12,8 @@ struct Index {
 /// `tasks:index`: the list kept in the session (Django's `request.session["tasks"]`).
 #[view]
 pub async fn index(request: &mut Request) -> Result<Response> {
-    let tasks: Vec<String> = request.session().get("tasks").await?.unwrap_or_default();
+    let session = request.session().await?;
+    let tasks: Vec<String> = session.get("tasks")?.unwrap_or_default();
     render(request, Index { tasks })
 }
 // ANCHOR_END: index
@@ -32,10 +33,8 @@ pub async fn add(request: &mut Request) -> Result<Response> {
         let form = NewTaskForm::bind(request).await?;
         if let Some(data) = form.cleaned() {
             let task = data.task.clone();
-            request
-                .session()
-                .update("tasks", |tasks: &mut Vec<String>| tasks.push(task))
-                .await?;
+            let mut session = request.session().await?;
+            session.update("tasks", |tasks: &mut Vec<String>| tasks.push(task))?;
             return Ok(redirect(url!("tasks:index")));
         }
         return render(request, Add { form });

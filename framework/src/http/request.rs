@@ -202,21 +202,23 @@ impl Request {
         }
     }
 
-    /// The visitor's session (Django's `request.session`): `request.session().get("tasks")`.
-    pub fn session(&self) -> crate::sessions::Session<'_> {
+    /// The visitor's session, loaded (Django's `request.session`), to read and change with
+    /// plain calls: `let mut session = request.session().await?;`. The middleware saves it
+    /// after the view when it changed. Open it once per view.
+    pub async fn session(&self) -> Result<crate::sessions::Session, crate::Error> {
         let handle = match &self.session {
-            SessionSource::Off => None,
-            SessionSource::Made(handle) => Some(handle),
-            SessionSource::Lazy(store) => Some(self.made_session.get_or_init(|| {
+            SessionSource::Off => return Err(crate::sessions::not_installed()),
+            SessionSource::Made(handle) => handle,
+            SessionSource::Lazy(store) => self.made_session.get_or_init(|| {
                 let cookie = self.cookie(&self.settings.session_cookie_name);
                 Arc::new(SessionHandle::new(
                     store.clone(),
                     self.settings.clone(),
                     cookie,
                 ))
-            })),
+            }),
         };
-        crate::sessions::Session::new(handle)
+        handle.open().await
     }
 
     /// The session, if the middleware or the view made it.

@@ -15,7 +15,7 @@ use crate::http::{
 };
 use crate::middleware::CsrfSource;
 use crate::middleware::hosts::raw_host;
-use crate::sessions::{Session, SessionHandle};
+use crate::sessions::SessionHandle;
 use crate::settings::Settings;
 use crate::urls::decode_path;
 use crate::views::debug::PageRequest;
@@ -253,10 +253,14 @@ async fn process_request(
     failure: Option<ErrorHandler>,
 ) -> Result<(http::Request<Body>, Arc<Mutex<State>>), Response> {
     let sent = match session {
-        Some(handle) if settings.csrf_use_sessions => Session::new(Some(handle))
-            .get::<String>(SESSION_KEY)
-            .await
-            .unwrap_or(None),
+        Some(handle) if settings.csrf_use_sessions => match handle.loaded().await {
+            Ok(state) => state
+                .data
+                .get(SESSION_KEY)
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+            Err(_) => None,
+        },
         _ if settings.csrf_use_sessions => None,
         _ => cookie_value,
     };
@@ -425,9 +429,10 @@ impl CsrfLayer {
         }
         let handle = session?.clone();
         Some(Box::pin(async move {
-            let _ = Session::new(Some(&handle))
-                .insert(SESSION_KEY, secret)
-                .await;
+            if let Ok(mut state) = handle.loaded().await {
+                state.data.insert(SESSION_KEY.into(), secret.into());
+                state.modified = true;
+            }
         }))
     }
 }

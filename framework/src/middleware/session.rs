@@ -298,7 +298,7 @@ fn delete_cookie(response: &mut Response, settings: &Settings) {
     patch_vary(response, "Cookie");
 }
 
-/// The headers the session's state calls for; what to save, if anything.
+/// The headers the session's state calls for; what to delete and save, if anything.
 fn process(
     handle: &SessionHandle,
     cookie_sent: bool,
@@ -312,24 +312,32 @@ fn process(
         handle.cookie_key.is_none()
     };
     let empty = no_key && state.data.is_empty();
+    // Sessions the view ended are deleted whatever the answer, as Django's flush deletes at
+    // once.
+    let ended = std::mem::take(&mut state.ended);
+    let only_deleting =
+        |ended: Vec<String>| (!ended.is_empty()).then_some(Save { ended, write: None });
     if cookie_sent && empty {
         // Django deletes the cookie of an empty session.
         delete_cookie(response, settings);
-        return None;
+        return only_deleting(ended);
     }
     if state.accessed {
         patch_vary(response, "Cookie");
     }
     let save = state.modified || (settings.session_save_every_request && state.accessed);
     if !save || empty || response.status().is_server_error() {
-        return None;
+        return only_deleting(ended);
     }
     let (age, at_browser_close) = handle.expiry(state);
     Some(Save {
-        key: state.key.clone(),
-        data: state.data.clone(),
-        age,
-        at_browser_close,
+        ended,
+        write: Some(Write {
+            key: state.key.clone(),
+            data: state.data.clone(),
+            age,
+            at_browser_close,
+        }),
     })
 }
 
@@ -341,12 +349,20 @@ async fn save_session(
     settings: &Settings,
     line: Option<OwnedLine>,
 ) -> Response {
-    let Save {
+    for key in save.ended {
+        if let Err(e) = run(&handle.store, move |s| s.delete(&key)).await {
+            return line.unwrap_or_default().line().error_page(&e, settings);
+        }
+    }
+    let Some(Write {
         key,
         data,
         age,
         at_browser_close,
-    } = save;
+    }) = save.write
+    else {
+        return response;
+    };
     let saved = run(&handle.store, move |s| s.save(key.as_deref(), &data, age)).await;
     match saved {
         Ok(key) => {
@@ -361,8 +377,16 @@ async fn save_session(
     }
 }
 
-/// What a changed session saves.
+/// What the session middleware does to the store after the view.
 struct Save {
+    /// Keys of sessions the view ended (flush, cycle_key), to delete.
+    ended: Vec<String>,
+    /// The session, when it changed.
+    write: Option<Write>,
+}
+
+/// A changed session to write.
+struct Write {
     key: Option<String>,
     data: SessionData,
     age: std::time::Duration,

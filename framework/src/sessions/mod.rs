@@ -1,7 +1,8 @@
 //! Sessions (Django's `request.session`): data kept for a visitor between requests, loaded
-//! lazily on first use, typed with serde, saved after the view only when it changed and
-//! never on a 5xx. The key is always made by the server: an unknown or expired one sent by
-//! a client is never adopted.
+//! when a view first asks for it (`let mut session = request.session().await?;`), then read
+//! and changed with plain calls, typed with serde, and saved by the middleware after the
+//! view only when it changed and never on a 5xx. The key is always made by the server: an
+//! unknown or expired one sent by a client is never adopted.
 
 pub mod store;
 
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, OwnedMutexGuard};
 
 use crate::error::{Error, ErrorKind};
 use crate::settings::Settings;
@@ -37,6 +38,8 @@ pub(crate) struct State {
     pub(crate) data: SessionData,
     pub(crate) accessed: bool,
     pub(crate) modified: bool,
+    /// Keys of sessions `flush` or `cycle_key` ended, deleted from the store after the view.
+    pub(crate) ended: Vec<String>,
 }
 
 /// How a request reaches its session.
@@ -67,7 +70,7 @@ pub struct SessionHandle {
     pub(crate) settings: Arc<Settings>,
     /// The key the client sent, if it looks like one.
     pub(crate) cookie_key: Option<String>,
-    pub(crate) state: Mutex<State>,
+    pub(crate) state: Arc<Mutex<State>>,
 }
 
 impl std::fmt::Debug for SessionHandle {
@@ -100,13 +103,33 @@ impl SessionHandle {
             store,
             settings,
             cookie_key: cookie.filter(|k| store::valid_key(k)).map(str::to_owned),
-            state: Mutex::new(State::default()),
+            state: Arc::default(),
         }
     }
 
-    /// The state, loaded from the store on first use.
+    /// The state, loaded from the store on first use (for the middleware, which waits for
+    /// a view that left the session open in a task of its own).
     pub(crate) async fn loaded(&self) -> Result<MutexGuard<'_, State>, Error> {
         let mut state = self.state.lock().await;
+        self.load(&mut state).await?;
+        Ok(state)
+    }
+
+    /// Opens the session for a view: loaded, and held until the view drops it.
+    pub(crate) async fn open(self: &Arc<Self>) -> Result<Session, Error> {
+        let mut state = self
+            .state
+            .clone()
+            .try_lock_owned()
+            .map_err(|_| already_open())?;
+        self.load(&mut state).await?;
+        Ok(Session {
+            handle: self.clone(),
+            state,
+        })
+    }
+
+    async fn load(&self, state: &mut State) -> Result<(), Error> {
         state.accessed = true;
         if !state.loaded {
             state.loaded = true;
@@ -121,7 +144,7 @@ impl SessionHandle {
                 }
             }
         }
-        Ok(state)
+        Ok(())
     }
 
     /// Seconds the session lives, and whether it ends with the browser.
@@ -135,16 +158,44 @@ impl SessionHandle {
     }
 }
 
-/// The session of a request: `request.session().get("tasks").await?`.
-#[derive(Debug, Clone, Copy)]
-pub struct Session<'a> {
-    handle: Option<&'a Arc<SessionHandle>>,
+/// The visitor's session, loaded (Django's `request.session`):
+///
+/// ```ignore
+/// let mut session = request.session().await?;
+/// let tasks: Vec<String> = session.get("tasks")?.unwrap_or_default();
+/// session.insert("tasks", tasks)?;
+/// ```
+///
+/// Its methods read and change the loaded data directly: there is nothing to await or to
+/// forget, and the session middleware saves what changed after the view. A view opens it
+/// once; it stays the view's until dropped.
+pub struct Session {
+    handle: Arc<SessionHandle>,
+    state: OwnedMutexGuard<State>,
 }
 
-fn not_installed() -> Error {
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("key", &self.state.key)
+            .field("data", &self.state.data)
+            .field("modified", &self.state.modified)
+            .finish()
+    }
+}
+
+/// `request.session()` without the session middleware.
+pub(crate) fn not_installed() -> Error {
     Error::new(
         ErrorKind::Internal,
         "the session middleware is not installed, so request.session() cannot be used",
+    )
+}
+
+fn already_open() -> Error {
+    Error::new(
+        ErrorKind::Internal,
+        "request.session() was called while this request's session is still open: open it once per view (`let mut session = request.session().await?;`) and use that, or drop it before opening it again",
     )
 }
 
@@ -155,19 +206,11 @@ fn value_error(key: &str, e: serde_json::Error) -> Error {
     )
 }
 
-impl<'a> Session<'a> {
-    pub(crate) fn new(handle: Option<&'a Arc<SessionHandle>>) -> Self {
-        Session { handle }
-    }
-
-    fn handle(&self) -> Result<&'a Arc<SessionHandle>, Error> {
-        self.handle.ok_or_else(not_installed)
-    }
-
-    /// The value under `key`, if any (Django's `request.session.get(key)`).
-    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
-        let state = self.handle()?.loaded().await?;
-        state
+impl Session {
+    /// The value under `key`, if any (Django's `request.session.get(key)`); an error when
+    /// the stored value is not a `T`.
+    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, Error> {
+        self.state
             .data
             .get(key)
             .map(|v| T::deserialize(v).map_err(|e| value_error(key, e)))
@@ -175,126 +218,105 @@ impl<'a> Session<'a> {
     }
 
     /// Sets `key` (Django's `request.session[key] = value`).
-    pub async fn insert<T: Serialize>(&self, key: &str, value: T) -> Result<(), Error> {
+    pub fn insert<T: Serialize>(&mut self, key: &str, value: T) -> Result<(), Error> {
         let value = serde_json::to_value(value).map_err(|e| value_error(key, e))?;
-        let mut state = self.handle()?.loaded().await?;
-        state.data.insert(key.to_owned(), value);
-        state.modified = true;
+        self.state.data.insert(key.to_owned(), value);
+        self.state.modified = true;
         Ok(())
     }
 
     /// Changes the value under `key` in place, starting from `T::default()` when absent, and
     /// marks the session modified (unlike mutating a Django list in place, this is saved).
-    pub async fn update<T, F>(&self, key: &str, f: F) -> Result<(), Error>
+    pub fn update<T, F>(&mut self, key: &str, f: F) -> Result<(), Error>
     where
         T: DeserializeOwned + Serialize + Default,
         F: FnOnce(&mut T),
     {
-        let mut state = self.handle()?.loaded().await?;
-        let mut value: T = match state.data.get(key) {
-            Some(v) => T::deserialize(v).map_err(|e| value_error(key, e))?,
-            None => T::default(),
-        };
+        let mut value: T = self.get(key)?.unwrap_or_default();
         f(&mut value);
-        let value = serde_json::to_value(value).map_err(|e| value_error(key, e))?;
-        state.data.insert(key.to_owned(), value);
-        state.modified = true;
-        Ok(())
+        self.insert(key, value)
     }
 
     /// Removes `key`; whether it was there (Django's `pop`).
-    pub async fn remove(&self, key: &str) -> Result<bool, Error> {
-        let mut state = self.handle()?.loaded().await?;
-        let removed = state.data.remove(key).is_some();
-        state.modified |= removed;
-        Ok(removed)
+    pub fn remove(&mut self, key: &str) -> bool {
+        let removed = self.state.data.remove(key).is_some();
+        self.state.modified |= removed;
+        removed
     }
 
     /// Whether `key` is set (`key in request.session`).
-    pub async fn contains(&self, key: &str) -> Result<bool, Error> {
-        Ok(self.handle()?.loaded().await?.data.contains_key(key))
+    pub fn contains(&self, key: &str) -> bool {
+        self.state.data.contains_key(key)
     }
 
     /// The keys set.
-    pub async fn keys(&self) -> Result<Vec<String>, Error> {
-        Ok(self
-            .handle()?
-            .loaded()
-            .await?
-            .data
-            .keys()
-            .cloned()
-            .collect())
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.state.data.keys().map(String::as_str)
     }
 
     /// Whether nothing is stored and there is no session (Django's `is_empty`).
-    pub async fn is_empty(&self) -> Result<bool, Error> {
-        let state = self.handle()?.loaded().await?;
-        Ok(state.key.is_none() && state.data.is_empty())
+    pub fn is_empty(&self) -> bool {
+        self.state.key.is_none() && self.state.data.is_empty()
     }
 
     /// Empties the data, keeping the session (Django's `clear`).
-    pub async fn clear(&self) -> Result<(), Error> {
-        let mut state = self.handle()?.loaded().await?;
-        state.data.clear();
-        state.modified = true;
-        Ok(())
+    pub fn clear(&mut self) {
+        self.state.data.clear();
+        self.state.modified = true;
     }
 
-    /// Deletes the session and its data; the cookie is removed (Django's `flush`, for
-    /// logging out).
-    pub async fn flush(&self) -> Result<(), Error> {
-        let handle = self.handle()?;
-        let mut state = handle.loaded().await?;
-        state.data.clear();
-        if let Some(key) = state.key.take() {
-            run(&handle.store, move |s| s.delete(&key)).await?;
+    /// Ends the session: its data is emptied, it is deleted from the store after the view
+    /// and its cookie removed (Django's `flush`, for logging out).
+    pub fn flush(&mut self) {
+        self.state.data.clear();
+        self.cycle_key();
+    }
+
+    /// Keeps the data under a new key; the old one is deleted from the store after the view
+    /// (Django's `cycle_key`; call it when a user logs in, against session fixation).
+    pub fn cycle_key(&mut self) {
+        if let Some(key) = self.state.key.take() {
+            self.state.ended.push(key);
         }
-        state.modified = true;
-        Ok(())
+        self.state.modified = true;
     }
 
-    /// Keeps the data under a new key and deletes the old one (Django's `cycle_key`; call
-    /// it when a user logs in, against session fixation).
-    pub async fn cycle_key(&self) -> Result<(), Error> {
-        let handle = self.handle()?;
-        let mut state = handle.loaded().await?;
-        if let Some(key) = state.key.take() {
-            run(&handle.store, move |s| s.delete(&key)).await?;
-        }
-        state.modified = true;
-        Ok(())
-    }
-
-    /// Sets how long the session lives from now on (Django's `set_expiry`).
-    pub async fn set_expiry(&self, expiry: Expiry) -> Result<(), Error> {
-        let mut state = self.handle()?.loaded().await?;
-        match expiry {
+    /// Sets how long the session lives from now on (Django's `set_expiry`); an error past the
+    /// year 9999, which no cookie can name.
+    pub fn set_expiry(&mut self, expiry: Expiry) -> Result<(), Error> {
+        let value = match expiry {
             Expiry::Default => {
-                state.data.remove(EXPIRY_KEY);
+                self.state.data.remove(EXPIRY_KEY);
+                self.state.modified = true;
+                return Ok(());
             }
             Expiry::After(d) => {
                 if crate::timezone::expires_after(d).is_none() {
                     return Err(Error::new(
-                        crate::ErrorKind::Internal,
+                        ErrorKind::Internal,
                         format!(
                             "set_expiry: {} seconds from now is past the year 9999, the latest date a session or cookie can hold.",
                             d.as_secs()
                         ),
                     ));
                 }
-                state.data.insert(EXPIRY_KEY.into(), d.as_secs().into());
+                d.as_secs()
             }
-            Expiry::AtBrowserClose => {
-                state.data.insert(EXPIRY_KEY.into(), 0.into());
-            }
-        }
-        state.modified = true;
+            Expiry::AtBrowserClose => 0,
+        };
+        self.state.data.insert(EXPIRY_KEY.into(), value.into());
+        self.state.modified = true;
         Ok(())
     }
 
+    /// How long the session lives (Django's `get_expiry_age`), and whether it ends when the
+    /// browser closes.
+    pub fn expiry(&self) -> (Duration, bool) {
+        self.handle.expiry(&self.state)
+    }
+
     /// The session's key, once it exists (after a save).
-    pub async fn session_key(&self) -> Result<Option<String>, Error> {
-        Ok(self.handle()?.loaded().await?.key.clone())
+    pub fn session_key(&self) -> Option<&str> {
+        self.state.key.as_deref()
     }
 }
