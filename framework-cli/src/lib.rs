@@ -25,7 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Creates a project: a Cargo crate with settings.toml, its manage.py (src/main.rs),
+    /// Creates a project: a Cargo crate with settings.toml, the project as a library
+    /// (src/lib.rs, with `project()`), its manage.py (src/main.rs), an example test,
     /// its root URLconf, templates and build script.
     Startproject {
         /// The project's name (a Rust identifier; also its crate name).

@@ -64,10 +64,20 @@ pub fn start_project(name: &str, dir: &Path) -> Result<(), String> {
             "//! Rebuild when a template is added or changed (templates are compiled in).\n\nfn main() {\n    println!(\"cargo:rerun-if-changed=templates\");\n    println!(\"cargo:rerun-if-changed=src\");\n}\n".into(),
         ),
         (
+            "src/lib.rs",
+            format!(
+                "//! The {name} project (Django's settings.py and urls.py): a library, so that its\n//! tests in tests/ can use it.\n\npub mod urls;\npub mod views;\n\n// INSTALLED_APPS: each app is a module.\n{APPS_MARKER}\n\n/// The project: its folder (where settings.toml is), its root URLconf, its commands.\npub fn project() -> manouche::Project<urls::UrlConf> {{\n    manouche::Project::new(env!(\"CARGO_MANIFEST_DIR\"))\n}}\n"
+            ),
+        ),
+        (
             "src/main.rs",
             format!(
-                "//! {name}'s manage.py: `cargo run -- runserver`, `cargo run -- migrate`, …\n\nmod urls;\nmod views;\n\n// INSTALLED_APPS: each app is a module.\n{APPS_MARKER}\n\nfn main() -> std::process::ExitCode {{\n    manouche::Project::<urls::UrlConf>::new(env!(\"CARGO_MANIFEST_DIR\")).execute_from_command_line()\n}}\n"
+                "//! {name}'s manage.py: `cargo run -- runserver`, `cargo run -- migrate`, …\n\nfn main() -> std::process::ExitCode {{\n    {name}::project().execute_from_command_line()\n}}\n"
             ),
+        ),
+        (
+            "tests/pages.rs",
+            "//! The project's pages, tested as Django's test client tests them: in-process, each\n//! test with a test database of its own (db.sqlite3 is never touched). `cargo test`.\n\nuse manouche::test::Client;\n\n#[manouche::test]\nasync fn the_start_page_says_the_install_worked() {\n    let mut client = Client::new(&NAME::project());\n    let response = client.get(\"/\").await;\n    assert_eq!(response.status(), 200);\n    response.assert_contains(\"The install worked successfully!\");\n}\n\n#[manouche::test]\nasync fn an_unknown_page_is_a_404() {\n    let mut client = Client::new(&NAME::project());\n    assert_eq!(client.get(\"/nowhere\").await.status(), 404);\n}\n".replace("NAME", name),
         ),
         (
             "src/urls.rs",
@@ -110,15 +120,19 @@ pub fn start_app(name: &str, root: &Path) -> Result<(), String> {
     if dir.exists() || root.join("src").join(format!("{name}.rs")).exists() {
         return Err(format!("'{}' already exists", dir.display()));
     }
-    let main = root.join("src/main.rs");
+    // The apps are listed in src/lib.rs (projects made before it existed: src/main.rs).
+    let apps_file = [root.join("src/lib.rs"), root.join("src/main.rs")]
+        .into_iter()
+        .find(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(APPS_MARKER)))
+        .unwrap_or_else(|| root.join("src/lib.rs"));
     let urls = root.join("src/urls.rs");
-    let main_text = std::fs::read_to_string(&main)
-        .map_err(|e| format!("cannot read {}: {e}", main.display()))?;
+    let main_text = std::fs::read_to_string(&apps_file)
+        .map_err(|e| format!("cannot read {}: {e}", apps_file.display()))?;
     let urls_text = std::fs::read_to_string(&urls)
         .map_err(|e| format!("cannot read {}: {e}", urls.display()))?;
     if !main_text.contains(APPS_MARKER) || !urls_text.contains(INCLUDES_MARKER) {
         return Err(format!(
-            "cannot register the app: src/main.rs must contain `{APPS_MARKER}` and src/urls.rs `{INCLUDES_MARKER}` (as startproject writes them)"
+            "cannot register the app: src/lib.rs must contain `{APPS_MARKER}` and src/urls.rs `{INCLUDES_MARKER}` (as startproject writes them)"
         ));
     }
     let title = {
@@ -158,12 +172,12 @@ pub fn start_app(name: &str, root: &Path) -> Result<(), String> {
     for (path, content) in files {
         write(&dir.join(path), &content)?;
     }
-    let main_text = main_text.replacen(APPS_MARKER, &format!("mod {name};\n{APPS_MARKER}"), 1);
+    let main_text = main_text.replacen(APPS_MARKER, &format!("pub mod {name};\n{APPS_MARKER}"), 1);
     let urls_text = urls_text.replacen(
         INCLUDES_MARKER,
         &format!("path(\"{name}/\", include(crate::{name}::urls)),\n    {INCLUDES_MARKER}"),
         1,
     );
-    write(&main, &main_text)?;
+    write(&apps_file, &main_text)?;
     write(&urls, &urls_text)
 }

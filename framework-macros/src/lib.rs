@@ -7,11 +7,20 @@ mod form;
 mod route;
 mod template;
 mod template_syntax;
+mod test_fn;
 mod url;
 mod urlpatterns;
 mod view;
 
 use proc_macro::TokenStream;
+
+/// `#[manouche::test]` on an `async fn`: a `#[test]` that runs it on a runtime of its own.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    test_fn::expand(args.into(), item.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
 
 /// Makes a handler function a view: `#[view] pub async fn greet(request: &Request, name: String)`.
 ///

@@ -30,7 +30,7 @@ pub use forms::{Bound, Choices, Form};
 pub use http::{
     Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect, redirect,
 };
-pub use manouche_macros::{Choices, Form, Template, app, url, urlpatterns, view};
+pub use manouche_macros::{Choices, Form, Template, app, test, url, urlpatterns, view};
 pub use project::{Project, ProjectService};
 pub use settings::Settings;
 pub use templates::render;

@@ -30,7 +30,7 @@ fn bench(label: &str, url: &str, rt: &tokio::runtime::Runtime) {
         return;
     }
     let owned = url.to_string();
-    let mut client = Client::new(&manouche_tests::project(), move |s| {
+    let mut client = Client::with_settings(&manouche_tests::project(), move |s| {
         s.database_url = owned;
         s.session_engine = "db".into();
     });

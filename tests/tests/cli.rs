@@ -69,6 +69,36 @@ fn cargo_build(root: &Path) {
 }
 
 #[test]
+fn a_new_project_s_own_tests_pass_and_leave_its_database_alone() {
+    let root = new_project("tested_site");
+    let out = Command::new(env!("CARGO"))
+        .args(["test", "--offline"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("test the_start_page_says_the_install_worked ... ok"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("test result: ok. 2 passed"), "{stdout}");
+    assert!(
+        !root.join("db.sqlite3").exists(),
+        "cargo test wrote the project's own database"
+    );
+    // The app startapp added is listed in the library, where tests can reach it.
+    let lib = std::fs::read_to_string(root.join("src/lib.rs")).unwrap();
+    assert!(lib.contains("pub mod tasks;"), "{lib}");
+}
+
+#[test]
 fn names_are_checked_with_djangos_messages() {
     let dir = projects();
     let cases = [

@@ -4,11 +4,11 @@ use manouche::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use manouche::test::Client;
 
 fn site() -> Client {
-    Client::new(&manouche_tests::project(), |_| {})
+    Client::new(&manouche_tests::project())
 }
 
 fn site_debug() -> Client {
-    Client::new(&manouche_tests::project(), |s| s.debug = true)
+    Client::with_settings(&manouche_tests::project(), |s| s.debug = true)
 }
 
 #[tokio::test]
@@ -39,7 +39,7 @@ async fn redirects_301_and_302() {
 async fn append_slash_never_redirects_off_site() {
     // `//evil.example` resolves with a slash added (`<path:value>/`): the redirect must stay
     // on this site, as Django's `escape_leading_slashes` keeps it.
-    let mut c = Client::new(&manouche_tests::catch_all::project(), |_| {});
+    let mut c = Client::new(&manouche_tests::catch_all::project());
     for (path, location) in [
         ("//evil.example", "/%2Fevil.example/"),
         ("//evil.example?next=1", "/%2Fevil.example/?next=1"),
@@ -108,7 +108,7 @@ async fn debug_allows_only_local_hosts_when_allowed_hosts_is_empty() {
         ("[::1]:8000", 200),
         ("example.com", 400),
     ] {
-        let mut c = Client::new(&project, |s| {
+        let mut c = Client::with_settings(&project, |s| {
             s.debug = true;
             s.allowed_hosts.clear();
         })
@@ -119,7 +119,7 @@ async fn debug_allows_only_local_hosts_when_allowed_hosts_is_empty() {
 
 #[tokio::test]
 async fn body_over_the_limit_is_413() {
-    let mut c = Client::new(&manouche_tests::project(), |s| {
+    let mut c = Client::with_settings(&manouche_tests::project(), |s| {
         s.data_upload_max_memory_size = Some(1000)
     });
     let big = "x".repeat(2000);
@@ -277,7 +277,7 @@ async fn user_tower_layers_plug_in_even_when_they_change_the_body_type() {
         .layer(MapResponseLayer::new(|r: manouche::Response| {
             r.map(|_| http_body_util::Full::new(bytes::Bytes::from_static(b"replaced")))
         }));
-    let mut c = Client::new(&project, |_| {});
+    let mut c = Client::new(&project);
     let r = c.get("/").await;
     assert_eq!(r.header("x-layer"), Some("outer"));
     assert_eq!(r.text(), "replaced");
@@ -289,7 +289,7 @@ async fn user_tower_layers_plug_in_even_when_they_change_the_body_type() {
 async fn behind_user_layers_views_still_get_the_settings_session_and_csrf_token() {
     use tower::util::MapResponseLayer;
     let project = manouche_tests::project().layer(MapResponseLayer::new(|r: manouche::Response| r));
-    let mut c = Client::new(&project, |s| {
+    let mut c = Client::with_settings(&project, |s| {
         s.session_engine = "memory".into();
         s.session_cookie_name = "layered_session".into();
     });
@@ -303,7 +303,7 @@ async fn behind_user_layers_views_still_get_the_settings_session_and_csrf_token(
 
 #[tokio::test]
 async fn the_demo_in_process() {
-    let mut c = Client::new(&demo::project(), |_| {});
+    let mut c = Client::new(&demo::project());
     assert!(
         c.get("/hello/brian")
             .await
@@ -322,7 +322,7 @@ async fn the_demo_in_process() {
 
 #[tokio::test]
 async fn more_form_fields_than_allowed_is_a_400() {
-    let mut c = Client::new(&demo::project(), |s| {
+    let mut c = Client::with_settings(&demo::project(), |s| {
         s.data_upload_max_number_fields = Some(10)
     });
     let many: Vec<(String, String)> = (0..11)
@@ -374,4 +374,80 @@ fn redirects_refuse_control_characters() {
     let ok = manouche::permanent_redirect("/tasks/?q=1");
     assert_eq!(ok.status(), StatusCode::MOVED_PERMANENTLY);
     assert_eq!(ok.headers().get("location").unwrap(), "/tasks/?q=1");
+}
+
+/// A project folder whose settings name `database_url`.
+fn project_with_database(
+    name: &str,
+    database_url: &str,
+) -> (
+    std::path::PathBuf,
+    manouche::Project<manouche_tests::urls::UrlConf>,
+) {
+    let dir = std::env::temp_dir().join(format!("manouche-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("settings.toml"),
+        format!("SECRET_KEY = \"k\"\nDATABASE_URL = \"{database_url}\"\n"),
+    )
+    .unwrap();
+    (dir.clone(), manouche::Project::new(dir))
+}
+
+#[tokio::test]
+async fn the_client_uses_a_test_database_never_the_projects_own() {
+    let (dir, project) = project_with_database("devdb", "sqlite://db.sqlite3");
+    let dev = dir.join("db.sqlite3");
+    let mut c = Client::new(&project);
+    let r = c.get("/session/set/a/1").await;
+    assert_eq!(r.status(), 200, "{}", r.text());
+    assert_eq!(c.get("/session/get/a").await.text(), "1");
+    // The session table exists (the test database is migrated) and is not the project's.
+    assert_eq!(c.settings().session_engine, "db");
+    let test_url = c.settings().database_url.clone();
+    let test_file = std::path::PathBuf::from(test_url.strip_prefix("sqlite://").unwrap());
+    assert!(test_file.exists(), "{test_url}");
+    assert!(!dev.exists(), "the project's db.sqlite3 was written");
+    drop(c);
+    assert!(
+        !test_file.exists(),
+        "the test database is removed with the client"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn on_postgresql_the_test_database_is_made_beside_the_projects_and_dropped() {
+    let url = std::env::var("MANOUCHE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let (dir, project) = project_with_database("pgdb", &url);
+    let mut c = Client::new(&project);
+    let test_url = c.settings().database_url.clone();
+    let name = test_url.rsplit('/').next().unwrap().to_string();
+    assert!(name.starts_with("test_"), "{test_url}");
+    assert_ne!(test_url, url);
+    assert_eq!(c.get("/session/set/a/1").await.status(), 200);
+    assert_eq!(c.get("/session/get/a").await.text(), "1");
+    let exists = |name: &str| {
+        use diesel::{Connection, RunQueryDsl};
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = diesel::PgConnection::establish(&url).unwrap();
+        let rows: Vec<Count> = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
+        ))
+        .load(&mut conn)
+        .unwrap();
+        rows[0].n == 1
+    };
+    assert!(exists(&name));
+    drop(c);
+    assert!(
+        !exists(&name),
+        "the test database is dropped with the client"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -14,11 +14,11 @@ fn masked(secret: &str) -> String {
 }
 
 fn client() -> Client {
-    Client::new(&manouche_tests::project(), |_| {}).enforce_csrf_checks()
+    Client::new(&manouche_tests::project()).enforce_csrf_checks()
 }
 
 fn client_with(adjust: impl FnOnce(&mut manouche::Settings)) -> Client {
-    Client::new(&manouche_tests::project(), adjust).enforce_csrf_checks()
+    Client::with_settings(&manouche_tests::project(), adjust).enforce_csrf_checks()
 }
 
 async fn post(c: &mut Client, headers: &[(&str, &str)], form: &str) -> TestResponse {
@@ -382,7 +382,7 @@ async fn an_exempt_view_takes_posts_without_a_token() {
 
 #[tokio::test]
 async fn the_test_client_skips_checks_unless_asked() {
-    let mut c = Client::new(&manouche_tests::project(), |_| {});
+    let mut c = Client::new(&manouche_tests::project());
     assert_eq!(c.post("/form", &[("a", "x")]).await.text(), "POST x");
 }
 
@@ -489,7 +489,7 @@ async fn cookie_settings_are_applied() {
 async fn the_project_may_replace_the_failure_page() {
     let project = manouche_tests::project()
         .csrf_failure(|context| Ok(format!("<p>Sorry: {}</p>", context.exception)));
-    let mut c = Client::new(&project, |_| {}).enforce_csrf_checks();
+    let mut c = Client::new(&project).enforce_csrf_checks();
     let r = post(&mut c, &[], "").await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.text(), "<p>Sorry: CSRF cookie not set.</p>");

@@ -19,7 +19,7 @@ fn random_path(rng: &mut Rng) -> String {
 }
 
 fn site() -> Client {
-    Client::new(&manouche_tests::project(), |s| {
+    Client::with_settings(&manouche_tests::project(), |s| {
         s.session_engine = "memory".into();
         s.debug = true;
     })
@@ -112,7 +112,7 @@ async fn random_cookies_never_break_a_request() {
 #[tokio::test]
 async fn random_query_strings_and_form_bodies_never_break_a_request() {
     let mut rng = Rng(0x94D0_49BB_1331_11EB);
-    let mut demo = Client::new(&demo::project(), |s| s.session_engine = "memory".into());
+    let mut demo = Client::with_settings(&demo::project(), |s| s.session_engine = "memory".into());
     let mut c = site();
     for _ in 0..1500 {
         let query = rng.text("task=priority&%+019.-e abc\u{e9}", 60);

@@ -8,7 +8,7 @@ use manouche::urls::{resolve, reverse, reverse_kwargs, reverse_with};
 use manouche_tests::reversals;
 
 fn site() -> Client {
-    Client::new(&manouche_tests::project(), |_| {})
+    Client::new(&manouche_tests::project())
 }
 
 async fn body_or_404(c: &mut Client, path: &str) -> Option<String> {

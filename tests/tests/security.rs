@@ -6,7 +6,7 @@ use manouche::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use manouche::test::{Client, TestResponse};
 
 fn site(adjust: impl FnOnce(&mut manouche::Settings)) -> Client {
-    Client::new(&manouche_tests::project(), adjust)
+    Client::with_settings(&manouche_tests::project(), adjust)
 }
 
 async fn get_with(c: &mut Client, path: &str, headers: &[(&str, &str)]) -> TestResponse {

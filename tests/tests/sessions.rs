@@ -60,7 +60,7 @@ impl TestDb {
 
     fn client_with(&self, adjust: impl FnOnce(&mut manouche::Settings)) -> Client {
         let url = self.url.clone();
-        Client::new(&manouche_tests::project(), move |s| {
+        Client::with_settings(&manouche_tests::project(), move |s| {
             s.database_url = url;
             s.session_engine = "db".into();
             adjust(s);
@@ -357,7 +357,7 @@ async fn a_session_deleted_meanwhile_is_a_400(t: TestDb) {
 
 #[tokio::test]
 async fn signed_cookie_sessions_keep_data_in_the_cookie_and_refuse_tampering() {
-    let mut c = Client::new(&manouche_tests::project(), |s| {
+    let mut c = Client::with_settings(&manouche_tests::project(), |s| {
         s.session_engine = "signed_cookies".into()
     });
     let r = c.get("/session/set/colour/red").await;
@@ -372,7 +372,7 @@ async fn signed_cookie_sessions_keep_data_in_the_cookie_and_refuse_tampering() {
 
 #[tokio::test]
 async fn memory_sessions() {
-    let mut c = Client::new(&manouche_tests::project(), |s| {
+    let mut c = Client::with_settings(&manouche_tests::project(), |s| {
         s.session_engine = "memory".into()
     });
     assert_eq!(c.get("/session/push/a").await.text(), "a");
@@ -387,7 +387,7 @@ async fn a_missing_table_says_to_migrate() {
     ));
     let _ = std::fs::remove_file(&path);
     let url = format!("sqlite://{}", path.display());
-    let mut c = Client::new(&manouche_tests::project(), move |s| {
+    let mut c = Client::with_settings(&manouche_tests::project(), move |s| {
         s.database_url = url;
         s.debug = true;
     });
@@ -401,7 +401,7 @@ async fn a_missing_table_says_to_migrate() {
 }
 
 fn memory_site(adjust: impl FnOnce(&mut manouche::Settings)) -> Client {
-    Client::new(&manouche_tests::project(), |s| {
+    Client::with_settings(&manouche_tests::project(), |s| {
         s.session_engine = "memory".into();
         adjust(s);
     })

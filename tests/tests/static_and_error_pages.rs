@@ -5,7 +5,7 @@ use manouche::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use manouche::test::Client;
 
 fn demo(debug: bool) -> Client {
-    Client::new(&demo::project(), |s| s.debug = debug)
+    Client::with_settings(&demo::project(), |s| s.debug = debug)
 }
 
 #[tokio::test]
@@ -99,13 +99,13 @@ async fn the_projects_404_template_is_used_with_debug_off() {
 #[tokio::test]
 async fn a_projects_500_page_and_a_failing_one() {
     let project = manouche_tests::project().handler500(|_| Ok("<h1>Our own 500</h1>".into()));
-    let mut c = Client::new(&project, |_| {});
+    let mut c = Client::new(&project);
     let r = c.get("/panic").await;
     assert_eq!(r.status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(r.text(), "<h1>Our own 500</h1>");
     // A handler that fails falls back to Django's plain page.
     let project =
         manouche_tests::project().handler404(|_| Err(manouche::BadRequest::new("broken").into()));
-    let mut c = Client::new(&project, |_| {});
+    let mut c = Client::new(&project);
     assert!(c.get("/nope").await.text().contains("<h1>Not Found</h1>"));
 }

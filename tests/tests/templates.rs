@@ -125,7 +125,7 @@ fn inline_templates_are_rewritten_too() {
 
 #[tokio::test]
 async fn render_gives_templates_the_request_context() {
-    let mut c = manouche::test::Client::new(&manouche_tests::project(), |s| {
+    let mut c = manouche::test::Client::with_settings(&manouche_tests::project(), |s| {
         s.static_url = "/assets/".into()
     });
     let r = c.get("/context/a%20b?q=1").await;
@@ -150,7 +150,7 @@ async fn a_static_tag_follows_each_clients_static_url() {
             "https://cdn.example/a&amp;b/x.css",
         ),
     ] {
-        let mut c = manouche::test::Client::new(&manouche_tests::project(), |s| {
+        let mut c = manouche::test::Client::with_settings(&manouche_tests::project(), |s| {
             s.static_url = prefix.into()
         });
         let text = c.get("/context/x").await.text();

@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let project = demo::project();
-    let mut client = Client::new(&project, |s| {
+    let mut client = Client::with_settings(&project, |s| {
         s.session_engine = "memory".into();
     });
     let response = runtime().block_on(client.send(method, path, headers, body.into()));

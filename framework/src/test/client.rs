@@ -12,6 +12,8 @@ use crate::project::{Project, ProjectService};
 use crate::settings::Settings;
 use crate::urls::UrlConf;
 
+use super::database::TestDatabase;
+
 /// A browser stand-in for tests.
 pub struct Client {
     service: ProjectService,
@@ -20,6 +22,8 @@ pub struct Client {
     host: String,
     enforce_csrf_checks: bool,
     secure: bool,
+    /// Dropped last: the database outlives the service's connections to it.
+    _database: Option<TestDatabase>,
 }
 
 /// What the client got back.
@@ -34,6 +38,40 @@ pub struct TestResponse {
 }
 
 impl TestResponse {
+    /// The status code: `assert_eq!(response.status(), 200)`.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Django's `assertContains`: the status is 200 and the body contains `text`; panics
+    /// with the body otherwise.
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) {
+        let body = self.text();
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "expected 200 with {text:?}, got {}:\n{body}",
+            self.status
+        );
+        assert!(
+            body.contains(text),
+            "{text:?} not found in the page:\n{body}"
+        );
+    }
+
+    /// Django's `assertRedirects` (without fetching the target): a 301 or 302 to `to`.
+    #[track_caller]
+    pub fn assert_redirects(&self, to: &str) {
+        assert!(
+            self.status.is_redirection(),
+            "expected a redirect to {to:?}, got {}:\n{}",
+            self.status,
+            self.text()
+        );
+        assert_eq!(self.header("location"), Some(to), "the redirect's Location");
+    }
+
     /// The body as text.
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -46,16 +84,35 @@ impl TestResponse {
 }
 
 impl Client {
-    /// A client for `project`, with its settings file, DEBUG off and `testserver` allowed,
-    /// as Django's test runner sets them up. `adjust` may change the settings further.
-    pub fn new<U: UrlConf>(project: &Project<U>, adjust: impl FnOnce(&mut Settings)) -> Self {
+    /// A client for `project`, as Django's test runner sets one up: its settings file, DEBUG
+    /// off, `testserver` allowed, and a fresh test database with every migration applied
+    /// (a temporary SQLite file, or `test_<name>_…` beside a PostgreSQL DATABASE_URL),
+    /// dropped with the client.
+    pub fn new<U: UrlConf>(project: &Project<U>) -> Self {
+        Self::with_settings(project, |_| {})
+    }
+
+    /// [`Client::new`], with the settings changed by `adjust` first (Django's
+    /// `override_settings`). Setting DATABASE_URL there uses that database instead of a
+    /// test one.
+    pub fn with_settings<U: UrlConf>(
+        project: &Project<U>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> Self {
         let mut settings = project.settings().unwrap_or_else(|e| panic!("{e}"));
         settings.debug = false;
         settings.allowed_hosts.push("testserver".into());
         if settings.secret_key.is_empty() {
             settings.secret_key = "manouche-test-secret-key".into();
         }
+        let configured = settings.database_url.clone();
         adjust(&mut settings);
+        let database = (settings.database_url == configured).then(|| {
+            let test = TestDatabase::create(&settings, project.migrations())
+                .unwrap_or_else(|e| panic!("{e}"));
+            settings.database_url = test.url.clone();
+            test
+        });
         let settings = Arc::new(settings);
         Client {
             service: project.service().with_settings(settings.clone()),
@@ -64,6 +121,7 @@ impl Client {
             host: "testserver".into(),
             enforce_csrf_checks: false,
             secure: false,
+            _database: database,
         }
     }
 
