@@ -161,20 +161,58 @@ impl Drop for ErrorPage {
     }
 }
 
-fn start(binary: &Path, root: &Path, addr: &str) -> Option<Child> {
+/// The project's server, stopped (and waited for) when this is dropped: the watcher never
+/// leaves it behind, whether it is stopped by a signal, restarts it or fails.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(binary: &Path, root: &Path, addr: &str) -> Option<Server> {
     Command::new(binary)
         .args(["runserver", addr, "--noreload"])
         .current_dir(root)
         .spawn()
+        .map(Server)
         .map_err(|e| eprintln!("cannot start {}: {e}", binary.display()))
         .ok()
 }
 
-fn stop(child: &mut Option<Child>) {
-    if let Some(mut c) = child.take() {
-        let _ = c.kill();
-        let _ = c.wait();
+fn stop(child: &mut Option<Server>) {
+    drop(child.take());
+}
+
+/// Set when SIGINT, SIGTERM or SIGHUP asks the watcher to stop.
+fn stop_requested() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ] {
+        if let Err(e) = signal_hook::flag::register(signal, flag.clone()) {
+            eprintln!("cannot watch for signal {signal}: {e}");
+        }
     }
+    flag
+}
+
+/// Waits `total`, or less when a stop is requested; whether it was.
+fn wait_or_stop(total: Duration, stop: &AtomicBool) -> bool {
+    let step = Duration::from_millis(50);
+    let mut waited = Duration::ZERO;
+    while waited < total {
+        if stop.load(Ordering::Relaxed) {
+            return true;
+        }
+        std::thread::sleep(step);
+        waited += step;
+    }
+    stop.load(Ordering::Relaxed)
 }
 
 /// Runs the development server of the project at `root` until interrupted.
@@ -187,6 +225,7 @@ pub fn run(root: &Path, addr: &str, reload: bool) -> ExitCode {
         }
     };
     let binary = target_dir(root).join("debug").join(&name);
+    let stop_flag = stop_requested();
     let mut child = None;
     let mut error_page = None;
     match build(root) {
@@ -194,25 +233,33 @@ pub fn run(root: &Path, addr: &str, reload: bool) -> ExitCode {
         Err(e) => error_page = ErrorPage::serve(addr, &e),
     }
     if !reload {
-        return match child {
-            Some(mut c) => c.wait().map_or(ExitCode::FAILURE, |s| {
-                if s.success() {
+        let Some(mut server) = child else {
+            return ExitCode::FAILURE;
+        };
+        loop {
+            if let Ok(Some(status)) = server.0.try_wait() {
+                return if status.success() {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::FAILURE
-                }
-            }),
-            None => ExitCode::FAILURE,
-        };
+                };
+            }
+            if wait_or_stop(Duration::from_millis(100), &stop_flag) {
+                return ExitCode::SUCCESS; // the server is stopped as `server` drops
+            }
+        }
     }
     eprintln!("Watching for file changes with StatReloader");
     let mut seen = snapshot(root);
     loop {
-        std::thread::sleep(POLL);
+        if wait_or_stop(POLL, &stop_flag) {
+            stop(&mut child);
+            return ExitCode::SUCCESS;
+        }
         // A server that exits by itself (a port in use, a settings error) is not restarted
         // until something changes.
         if let Some(c) = child.as_mut()
-            && let Ok(Some(status)) = c.try_wait()
+            && let Ok(Some(status)) = c.0.try_wait()
         {
             eprintln!(
                 "The server exited ({status}); fix the problem and save a file to restart it."

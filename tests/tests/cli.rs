@@ -312,7 +312,24 @@ fn runserver_rebuilds_on_change_and_shows_compile_errors_in_the_browser() {
 
     std::fs::write(&views, good).unwrap();
     wait_for(port, "/tasks/", "<h1>Tasks, from the view</h1>", limit);
-    drop(dev);
+
+    // SIGTERM to the watcher stops the project's server too: the port is free at once.
+    let mut dev = dev;
+    let sent = Command::new("kill")
+        .args(["-TERM", &dev.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "the port still answers 2 s after SIGTERM to manouche runserver"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let status = dev.0.wait().unwrap();
+    assert!(status.success(), "the watcher exits cleanly: {status}");
 }
 
 /// The `manouche …` commands of the book's "project" chapter, in order.
