@@ -270,3 +270,21 @@ fn check_deploy_gives_djangos_deployment_warnings() {
     );
     assert_eq!(out, "System check identified no issues (0 silenced).\n");
 }
+
+#[test]
+fn settings_accepted_but_not_used_yet_are_a_check_warning_not_silence() {
+    let (code, out, _) = run(
+        &["check"],
+        &[
+            ("MANOUCHE_TIME_ZONE", "Europe/Paris"),
+            ("MANOUCHE_LANGUAGE_CODE", "fr"),
+        ],
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "System check identified some issues:\n\nWARNINGS:\n?: (manouche.W001) TIME_ZONE = \"Europe/Paris\" is accepted but not used yet: manouche shows dates in UTC.\n?: (manouche.W002) LANGUAGE_CODE = \"fr\" is accepted but not used yet: manouche's messages are in English.\n\nSystem check identified 2 issues (0 silenced).\n"
+    );
+    let (_, out, _) = run(&["check"], &[("MANOUCHE_TIME_ZONE", "UTC")]);
+    assert_eq!(out, "System check identified no issues (0 silenced).\n");
+}

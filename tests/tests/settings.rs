@@ -131,3 +131,56 @@ fn a_secret_key_is_needed_always_and_allowed_hosts_with_debug_off() {
     let debug = Settings::from_toml("DEBUG = true\nSECRET_KEY = \"k\"\n", Path::new("x")).unwrap();
     assert!(debug.check().is_ok(), "DEBUG on needs no hosts");
 }
+
+/// The settings page's table: each key with the default it shows.
+fn documented_defaults() -> std::collections::BTreeMap<String, String> {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../book/src/settings.md"
+    ))
+    .unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for line in page.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let keys: Vec<&str> = cells[0].trim_start_matches("| ").split(" / ").collect();
+        let defaults: Vec<&str> = cells[1].split(" / ").collect();
+        for (i, key) in keys.iter().enumerate() {
+            let default = defaults.get(i).unwrap_or(&defaults[0]);
+            out.insert(
+                key.trim_matches('`').to_string(),
+                default.trim_matches('`').to_string(),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn every_setting_is_in_the_book_with_its_real_default() {
+    let documented = documented_defaults();
+    let serde_json::Value::Object(defaults) = serde_json::to_value(Settings::default()).unwrap()
+    else {
+        panic!("settings serialize as a map")
+    };
+    let mut wrong = Vec::new();
+    for (key, value) in &defaults {
+        let shown = match value {
+            serde_json::Value::Null => "none".to_string(),
+            serde_json::Value::Array(a) if a.is_empty() => "[]".to_string(),
+            other => other.to_string(),
+        };
+        match documented.get(key) {
+            None => wrong.push(format!("{key} is not in settings.md (default {shown})")),
+            Some(d) if *d != shown => wrong.push(format!(
+                "{key}: settings.md says {d}, the default is {shown}"
+            )),
+            Some(_) => {}
+        }
+    }
+    for key in documented.keys() {
+        if !defaults.contains_key(key) {
+            wrong.push(format!("settings.md lists {key}, which is not a setting"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -201,25 +201,58 @@ pub fn deploy_warnings(s: &crate::settings::Settings) -> Vec<(&'static str, &'st
     out
 }
 
+/// The checks every command runs: settings manouche accepts but does not use yet.
+pub fn system_warnings(s: &crate::settings::Settings) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if s.time_zone != "UTC" {
+        out.push((
+            "manouche.W001",
+            format!(
+                "TIME_ZONE = {:?} is accepted but not used yet: manouche shows dates in UTC.",
+                s.time_zone
+            ),
+        ));
+    }
+    if !s.language_code.eq_ignore_ascii_case("en-us") {
+        out.push((
+            "manouche.W002",
+            format!(
+                "LANGUAGE_CODE = {:?} is accepted but not used yet: manouche's messages are in English.",
+                s.language_code
+            ),
+        ));
+    }
+    out
+}
+
+/// Django's system check report: "no issues", or each warning and their count.
+pub(crate) fn report(warnings: &[(&str, String)]) -> String {
+    if warnings.is_empty() {
+        return "System check identified no issues (0 silenced).".into();
+    }
+    let mut out = String::from("System check identified some issues:\n\nWARNINGS:\n");
+    for (id, message) in warnings {
+        out.push_str(&format!("?: ({id}) {message}\n"));
+    }
+    out.push_str(&format!(
+        "\nSystem check identified {} issue{} (0 silenced).",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
+
 fn check<U: UrlConf>(project: &Project<U>, args: &[String]) -> Result<(), CommandError> {
     let settings = project.settings()?;
-    let warnings = if args.iter().any(|a| a == "--deploy") {
-        deploy_warnings(&settings)
-    } else {
-        Vec::new()
-    };
-    if warnings.is_empty() {
-        println!("System check identified no issues (0 silenced).");
-        return Ok(());
+    let mut warnings = system_warnings(&settings);
+    if args.iter().any(|a| a == "--deploy") {
+        warnings.extend(
+            deploy_warnings(&settings)
+                .into_iter()
+                .map(|(id, message)| (id, message.to_string())),
+        );
     }
-    println!("System check identified some issues:\n\nWARNINGS:");
-    for (id, message) in &warnings {
-        println!("?: ({id}) {message}");
-    }
-    println!(
-        "\nSystem check identified {} issues (0 silenced).",
-        warnings.len()
-    );
+    println!("{}", report(&warnings));
     Ok(())
 }
 

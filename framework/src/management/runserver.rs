@@ -96,7 +96,7 @@ pub(super) fn run<U: UrlConf>(
     }
     if mode == Mode::Development {
         println!("Performing system checks...\n");
-        println!("System check identified no issues (0 silenced).");
+        println!("{}", super::report(&super::system_warnings(&settings)));
     } else if settings.debug {
         eprintln!("WARNING: DEBUG is on. Turn it off in production (MANOUCHE_DEBUG=false).");
     }
