@@ -2,6 +2,7 @@
 //! with a test database of its own (the demo's db.sqlite3 is never touched). The book's
 //! "Testing" chapter shows these.
 
+// ANCHOR: all
 use manouche::test::Client;
 
 // ANCHOR: greet
@@ -60,3 +61,4 @@ async fn unknown_pages_are_the_projects_404_with_debug_off() {
     assert!(response.text().contains("Page not found at /nowhere"));
 }
 // ANCHOR_END: settings
+// ANCHOR_END: all

@@ -41,7 +41,7 @@ pub use urls::{NoReverseMatch, reverse, reverse_kwargs, reverse_with};
 
 /// What a views module needs: `use manouche::prelude::*;`.
 pub mod prelude {
-    pub use crate::error::{BadRequest, Error, Http404, PermissionDenied, Result};
+    pub use crate::error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result};
     pub use crate::forms::{Bound, Form as _};
     pub use crate::http::{
         Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect,

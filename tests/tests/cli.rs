@@ -349,8 +349,56 @@ fn book_commands() -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Every file of the demo that the book shows, as a reader types it into a project named
+/// `name`: its path in the project and its text (the book's anchors dropped, the demo's
+/// crate name replaced by the project's). A file the book shows only in parts cannot be
+/// typed, and fails the test.
+fn book_files(name: &str) -> Vec<(String, String)> {
+    let book = workspace().join("book/src");
+    let summary = std::fs::read_to_string(book.join("SUMMARY.md")).unwrap();
+    let mut shown: std::collections::BTreeMap<String, Vec<Option<String>>> = Default::default();
+    for chapter in summary.split(['(', ')']).filter(|p| p.ends_with(".md")) {
+        let text = std::fs::read_to_string(book.join(chapter)).unwrap();
+        for (i, _) in text.match_indices("{{#include ../../demo/") {
+            let spec = &text[i + "{{#include ../../demo/".len()..];
+            let spec = &spec[..spec.find("}}").unwrap()];
+            let (file, anchor) = match spec.split_once(':') {
+                Some((f, a)) => (f, Some(a.to_string())),
+                None => (spec, None),
+            };
+            shown.entry(file.to_string()).or_default().push(anchor);
+        }
+    }
+    let mut files = Vec::new();
+    for (file, anchors) in shown {
+        // The demo's settings are an example: the reader keeps the ones startproject wrote.
+        if file == "settings.toml" {
+            continue;
+        }
+        let text = std::fs::read_to_string(workspace().join("demo").join(&file)).unwrap();
+        let whole = if anchors.iter().any(Option::is_none) {
+            text
+        } else if anchors.iter().any(|a| a.as_deref() == Some("all")) {
+            let start = text.find("// ANCHOR: all\n").unwrap() + "// ANCHOR: all\n".len();
+            let end = text.find("// ANCHOR_END: all").unwrap();
+            text[start..end].to_string()
+        } else {
+            panic!(
+                "the book shows only parts of demo/{file} ({anchors:?}): show it whole once, or a reader cannot type it"
+            );
+        };
+        let typed: String = whole
+            .lines()
+            .filter(|l| !l.contains("ANCHOR: ") && !l.contains("ANCHOR_END: "))
+            .map(|l| format!("{}\n", l.replace("demo::", &format!("{name}::"))))
+            .collect();
+        files.push((file, typed));
+    }
+    files
+}
+
 #[test]
-fn the_books_commands_lead_from_an_empty_folder_to_the_tasks_app_with_sessions() {
+fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
     let empty = projects().join("book_replay");
     let _ = std::fs::remove_dir_all(&empty);
     std::fs::create_dir_all(&empty).unwrap();
@@ -371,19 +419,31 @@ fn the_books_commands_lead_from_an_empty_folder_to_the_tasks_app_with_sessions()
         let (ok, _, err) = manouche(dir, &args);
         assert!(ok, "manouche {args:?}: {err}");
     }
-    // The tasks app as the book shows it (its chapters include these files of the demo).
-    let demo = workspace().join("demo/src/tasks");
-    for file in [
-        "forms.rs",
-        "urls.rs",
-        "views.rs",
-        "templates/tasks/index.html",
-        "templates/tasks/add.html",
-    ] {
-        std::fs::copy(demo.join(file), root.join("src/tasks").join(file)).unwrap();
+    // Every file the chapters show, typed in as shown.
+    for (file, text) in book_files(&name) {
+        let path = root.join(&file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
     }
+    // The Testing chapter: tests/lecture.rs replaces startproject's tests/pages.rs.
+    std::fs::remove_file(root.join("tests/pages.rs")).unwrap();
     std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     cargo_build(&root);
+    // The Testing chapter's tests pass in the reader's project, and leave its database alone.
+    let tested = Command::new(env!("CARGO"))
+        .args(["test", "--offline"])
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&tested.stdout);
+    assert!(
+        tested.status.success() && out.contains("test result: ok. 4 passed"),
+        "{out}\n{}",
+        String::from_utf8_lossy(&tested.stderr)
+    );
+    assert!(!root.join("db.sqlite3").exists());
     let bin = workspace().join("target/e2e/debug").join(&name);
     let db = format!("sqlite://{}", root.join("db.sqlite3").display());
     let migrate = Command::new(&bin)
@@ -397,6 +457,18 @@ fn the_books_commands_lead_from_an_empty_folder_to_the_tasks_app_with_sessions()
     );
     let server = Server::start(bin.to_str().unwrap(), &[("DATABASE_URL", &db)]);
 
+    let hello = get(server.addr, "/hello/brian", &[("Host", "localhost")]);
+    assert!(
+        hello.body.contains("<h1>Hello, Brian!</h1>"),
+        "{}",
+        hello.body
+    );
+    let newyear = get(server.addr, "/newyear/", &[("Host", "localhost")]);
+    assert!(
+        newyear.body.contains("<h1>NO</h1>") || newyear.body.contains("<h1>YES</h1>"),
+        "{}",
+        newyear.body
+    );
     let list = get(server.addr, "/tasks/", &[("Host", "localhost")]);
     assert!(list.body.contains("No tasks."), "{}", list.body);
     let form = get(server.addr, "/tasks/add", &[("Host", "localhost")]);

@@ -1,3 +1,4 @@
+// ANCHOR: all
 use manouche::prelude::*;
 
 // ANCHOR: index
@@ -29,7 +30,6 @@ pub fn greet(request: &Request, name: String) -> Result<Response> {
         },
     )
 }
-// ANCHOR_END: greet
 
 /// Python's `str.capitalize()`: first character upper-case, the rest lower-case.
 pub fn capitalize(s: &str) -> String {
@@ -49,6 +49,8 @@ pub fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
+// ANCHOR_END: greet
+// ANCHOR_END: all
 
 #[cfg(test)]
 mod tests {

@@ -1,3 +1,4 @@
+// ANCHOR: all
 use manouche::prelude::*;
 use manouche::timezone;
 
@@ -20,3 +21,4 @@ pub fn index(request: &Request) -> Result<Response> {
     )
 }
 // ANCHOR_END: index
+// ANCHOR_END: all

@@ -1,3 +1,4 @@
+// ANCHOR: all
 use manouche::prelude::*;
 
 use super::forms::NewTaskForm;
@@ -47,3 +48,4 @@ pub async fn add(request: &mut Request) -> Result<Response> {
     )
 }
 // ANCHOR_END: add
+// ANCHOR_END: all
