@@ -1,7 +1,7 @@
 //! Cross-site request forgery protection, as Django 4.1+ does it: a 32-character secret in
 //! the `csrftoken` cookie, a freshly masked 64-character token in each form (BREACH), checks
 //! of every unsafe request in Django's order with Django's reasons (see
-//! [`middleware::csrf`](crate::middleware::csrf)), and the 403 page.
+//! the CSRF middleware), and the 403 page.
 
 use std::sync::{Mutex, OnceLock};
 
@@ -145,16 +145,77 @@ pub(crate) fn token_of(state: &Mutex<State>) -> String {
     mask(s.secret.get_or_insert_with(new_secret))
 }
 
+/// The CSRF state shared by the middleware, the view and `{% csrf_token %}` for one request.
+pub(crate) type Shared = std::sync::Arc<Mutex<State>>;
+
+/// What the CSRF middleware attaches to a request: the secret the client sent (its cookie,
+/// or its session with CSRF_USE_SESSIONS), and the state made from it when first asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct CsrfSlot(std::sync::Arc<SlotInner>);
+
+#[derive(Debug)]
+struct SlotInner {
+    sent: Option<String>,
+    state: OnceLock<Shared>,
+}
+
+impl CsrfSlot {
+    /// The slot for a request whose client sent `sent`; a malformed one is replaced at once
+    /// (the replacement goes out with the response, whatever it is).
+    pub(crate) fn new(sent: Option<String>) -> Self {
+        let slot = CsrfSlot(std::sync::Arc::new(SlotInner {
+            sent,
+            state: OnceLock::new(),
+        }));
+        if slot.sent().is_some_and(|s| check_format(s).is_err()) {
+            slot.state();
+        }
+        slot
+    }
+
+    /// What the client sent.
+    pub(crate) fn sent(&self) -> Option<&str> {
+        self.0.sent.as_deref()
+    }
+
+    /// The state, made now if nothing asked for it before.
+    pub(crate) fn state(&self) -> &Shared {
+        self.0.state.get_or_init(|| state_for(self.sent()))
+    }
+
+    /// The state, if something made it.
+    pub(crate) fn made(&self) -> Option<&Shared> {
+        self.0.state.get()
+    }
+}
+
+/// The CSRF state from the secret the client sent, if any: a malformed one is replaced by a
+/// new secret, to be sent back.
+fn state_for(sent: Option<&str>) -> Shared {
+    let mut state = State::default();
+    if let Some(value) = sent {
+        match check_format(value) {
+            Ok(()) => state.secret = Some(secret_of(value)),
+            Err(_) => {
+                state.secret = Some(new_secret());
+                state.needs_update = true;
+            }
+        }
+    }
+    std::sync::Arc::new(Mutex::new(state))
+}
+
 /// A fresh masked token for this request, and the cookie sent with the response (Django's
 /// `get_token`), e.g. for a JavaScript client; `None` when the CSRF middleware is not on.
 pub fn get_token(request: &Request) -> Option<String> {
-    request.csrf_state().map(|state| token_of(state))
+    let slot = request.extensions().get::<CsrfSlot>()?;
+    Some(token_of(slot.state()))
 }
 
 /// A new secret for this request's client (Django's `rotate_token`; call it on login).
 pub fn rotate_token(request: &Request) {
-    if let Some(state) = request.csrf_state() {
-        let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(slot) = request.extensions().get::<CsrfSlot>() {
+        let mut s = slot.state().lock().unwrap_or_else(|e| e.into_inner());
         s.secret = Some(new_secret());
         s.needs_update = true;
     }

@@ -8,7 +8,6 @@ pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod forms;
-pub mod handler;
 pub mod html;
 pub mod http;
 pub mod management;

@@ -9,17 +9,30 @@ use std::sync::Arc;
 use bytes::Bytes;
 use std::task::{Context, Poll};
 
-use crate::handler::BoxFuture;
 use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::http::{Body, BoxError, Response};
 use crate::management::Command;
-use crate::middleware::{CommonLayer, CsrfLayer, SessionLayer};
+use crate::middleware::BoxFuture;
+use crate::middleware::stack::Stack;
+use crate::middleware::{
+    AllowedHostsMiddleware, CommonMiddleware, CsrfMiddleware, DynMiddleware, Middleware,
+    SecurityMiddleware, SessionMiddleware,
+};
 use crate::sessions::SessionStore;
 use crate::settings::{ImproperlyConfigured, Settings};
 use crate::urls::{ResolverMatch, UrlConf};
 use crate::views::{ErrorHandler, ErrorHandlers};
+
+/// The settings a request carries in its extensions (put there by `with_settings` when the
+/// project's tower layers stand outside), or the defaults.
+fn settings_of<B>(req: &http::Request<B>) -> Arc<Settings> {
+    req.extensions()
+        .get::<Arc<Settings>>()
+        .cloned()
+        .unwrap_or_default()
+}
 
 /// The service a project serves: every layer and the views behind them. A tower service;
 /// cloning it only counts a reference, and each request is one boxed future.
@@ -29,8 +42,9 @@ pub struct ProjectService {
     settings: Option<Arc<Settings>>,
 }
 
-type Respond =
-    dyn Fn(http::Request<Body>, Option<Arc<Settings>>) -> BoxFuture<Response> + Send + Sync;
+type Respond = dyn Fn(http::Request<Body>, Option<Arc<Settings>>) -> BoxFuture<'static, Response>
+    + Send
+    + Sync;
 
 impl std::fmt::Debug for ProjectService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,7 +54,7 @@ impl std::fmt::Debug for ProjectService {
 
 impl ProjectService {
     fn from_fn(
-        respond: impl Fn(http::Request<Body>, Option<Arc<Settings>>) -> BoxFuture<Response>
+        respond: impl Fn(http::Request<Body>, Option<Arc<Settings>>) -> BoxFuture<'static, Response>
         + Send
         + Sync
         + 'static,
@@ -83,7 +97,7 @@ impl ProjectService {
     }
 
     /// Answers one request.
-    pub fn respond(&self, req: http::Request<Body>) -> BoxFuture<Response> {
+    pub fn respond(&self, req: http::Request<Body>) -> BoxFuture<'static, Response> {
         (self.respond)(req, self.settings.clone())
     }
 }
@@ -103,7 +117,7 @@ impl Service<http::Request<Body>> for ProjectService {
 }
 
 /// The future of [`ProjectService`]'s answer, as tower wants it.
-pub struct ResponseFuture(BoxFuture<Response>);
+pub struct ResponseFuture(BoxFuture<'static, Response>);
 
 impl std::future::Future for ResponseFuture {
     type Output = Result<Response, Infallible>;
@@ -129,6 +143,7 @@ pub struct Project<U> {
     base_dir: PathBuf,
     pub(crate) commands: Vec<Command>,
     layers: Vec<UserLayer>,
+    middleware: Vec<Arc<dyn DynMiddleware>>,
     handlers: ErrorHandlers,
     session_store: Option<Arc<dyn SessionStore>>,
     _urlconf: PhantomData<fn() -> U>,
@@ -137,11 +152,6 @@ pub struct Project<U> {
 fn resolves<U: UrlConf>(path: &str) -> bool {
     let mut rm = ResolverMatch::default();
     U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm).is_some()
-}
-
-fn csrf_exempt<U: UrlConf>(path: &str) -> bool {
-    let mut rm = ResolverMatch::default();
-    U::resolve(path.strip_prefix('/').unwrap_or(path), &mut rm).is_some() && rm.csrf_exempt()
 }
 
 impl<U: UrlConf> Project<U> {
@@ -155,6 +165,7 @@ impl<U: UrlConf> Project<U> {
             base_dir,
             commands: Vec::new(),
             layers: Vec::new(),
+            middleware: Vec::new(),
             handlers: ErrorHandlers::default(),
             session_store: None,
             _urlconf: PhantomData,
@@ -225,8 +236,15 @@ impl<U: UrlConf> Project<U> {
         self
     }
 
-    /// Adds a tower layer around the views, inside the built-in middleware (where Django puts
-    /// the project's own MIDDLEWARE entries). Any tower-http layer fits.
+    /// Adds a middleware of the project's own after the built-in ones, as a line of Django's
+    /// MIDDLEWARE: its `process_request` runs after theirs, its `process_response` before.
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
+        self
+    }
+
+    /// Adds a tower layer around the whole stack, from outside (as axum's `Router::layer`):
+    /// any tower-http layer fits. Each layer added wraps those added before.
     pub fn layer<L, S, B>(mut self, layer: L) -> Self
     where
         L: Layer<ProjectService, Service = S> + Send + Sync + 'static,
@@ -246,36 +264,34 @@ impl<U: UrlConf> Project<U> {
         self
     }
 
-    /// The whole stack in Django's order: security headers → allowed hosts → sessions →
-    /// common (APPEND_SLASH) → CSRF → the project's layers → the views.
+    /// The whole stack: the project's tower layers around the middleware in Django's order
+    /// (security → allowed hosts → sessions → common → CSRF → the project's own) around the
+    /// views.
     pub fn service(&self) -> ProjectService {
         crate::urls::set_root_urlconf::<U>();
-        let views = crate::handler::ViewService::<U>::new(self.handlers);
-        if self.layers.is_empty() {
-            // No user layer: the views' future is awaited inside the middleware's own, so a
-            // request is one boxed future.
-            return self.builtin(views);
-        }
-        let mut inner = ProjectService::from_tower(views);
-        for layer in self.layers.iter().rev() {
-            inner = layer(inner);
-        }
-        self.builtin(inner)
-    }
-
-    /// Django's built-in middleware around `inner`.
-    fn builtin<S: crate::middleware::Next>(&self, inner: S) -> ProjectService {
-        let builtin = Arc::new(crate::middleware::Builtin {
+        crate::views::install_hook();
+        let stack = Arc::new(Stack::<U> {
+            security: SecurityMiddleware::default(),
+            hosts: AllowedHostsMiddleware,
             session: match &self.session_store {
-                Some(store) => SessionLayer::with_store(store.clone()),
-                None => SessionLayer::new(),
+                Some(store) => SessionMiddleware::with_store(store.clone()),
+                None => SessionMiddleware::new(),
             },
-            common: CommonLayer::new(resolves::<U>),
-            csrf: CsrfLayer::new(csrf_exempt::<U>).failure_page(self.handlers.csrf_failure),
-            security: Arc::default(),
-            inner,
+            common: CommonMiddleware::new(resolves::<U>),
+            csrf: CsrfMiddleware::new(self.handlers.csrf_failure),
+            own: self.middleware.clone(),
+            handlers: self.handlers,
+            urlconf: PhantomData,
         });
-        ProjectService::from_fn(move |req, settings| builtin.clone().respond(req, settings))
+        let mut service = ProjectService::from_fn(move |req, settings| {
+            let stack = stack.clone();
+            let settings = settings.unwrap_or_else(|| settings_of(&req));
+            Box::pin(async move { stack.respond(req, settings).await })
+        });
+        for layer in &self.layers {
+            service = layer(service);
+        }
+        service
     }
 
     /// Runs the command named on the command line, as Django's `manage.py` does.
@@ -308,7 +324,7 @@ where
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = BoxFuture<Result<Response, Infallible>>;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         // A layer that cannot take requests (a failed rate limiter, say) answers each with a

@@ -389,12 +389,6 @@ impl<T> MadeForFirst<T> {
         MadeForFirst(std::sync::OnceLock::new())
     }
 
-    /// What was made for `settings`, if they are the first.
-    pub(crate) fn get(&self, settings: &std::sync::Arc<Settings>) -> Option<&T> {
-        let (made_for, made) = self.0.get()?;
-        std::sync::Arc::ptr_eq(made_for, settings).then_some(made)
-    }
-
     /// What was made for `settings`, made now by `make` if nothing was; `None` for other
     /// settings than the first.
     pub(crate) fn get_or_make(

@@ -6,7 +6,9 @@
 
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+
+use crate::csrf::CsrfSlot;
 
 use crate::error::Result;
 use crate::http::{Html, IntoResponse, Request, Response};
@@ -24,7 +26,9 @@ pub mod trait_only {
 #[derive(Clone)]
 pub struct Context {
     settings: Arc<Settings>,
-    csrf: ContextCsrf,
+    /// The request's CSRF state (made when `{% csrf_token %}` first asks for a token); none
+    /// without the CSRF middleware.
+    csrf: Option<CsrfSlot>,
     path: crate::http::SharedPath,
     /// The path with its query, when `path` is a decoded copy (else `path` holds it).
     full_path: Option<http::uri::PathAndQuery>,
@@ -37,21 +41,6 @@ impl fmt::Debug for Context {
     }
 }
 
-/// The CSRF state as a template sees it.
-#[derive(Clone)]
-enum ContextCsrf {
-    /// The CSRF middleware is not on.
-    Off,
-    /// The request's state.
-    Ready(Arc<Mutex<crate::csrf::State>>),
-    /// Not made yet: made from the cookie if `{% csrf_token %}` is used, then handed to the
-    /// request by `render`.
-    Lazy {
-        cookie: Option<String>,
-        made: RefCell<Option<Arc<Mutex<crate::csrf::State>>>>,
-    },
-}
-
 thread_local! {
     static CONTEXT: RefCell<Vec<Context>> = const { RefCell::new(Vec::new()) };
 }
@@ -59,32 +48,15 @@ thread_local! {
 impl Context {
     /// The context of `request`.
     pub fn of(request: &Request) -> Self {
-        let csrf = request
-            .csrf_state()
-            .map_or(ContextCsrf::Off, |s| ContextCsrf::Ready(s.clone()));
-        Context::with_csrf(request, csrf)
-    }
-
-    /// The context of `request` for [`render`], which hands a CSRF state made while rendering
-    /// back to the request: a page without `{% csrf_token %}` makes none.
-    fn lazy_of(request: &Request) -> Self {
-        let Some(cookie) = request.lazy_csrf() else {
-            return Context::of(request);
-        };
-        let (cookie, made) = (cookie.clone(), RefCell::new(None));
-        Context::with_csrf(request, ContextCsrf::Lazy { cookie, made })
-    }
-
-    fn with_csrf(request: &Request, csrf: ContextCsrf) -> Self {
         // Shares the request's bytes: no copy.
         let path = request.shared_path();
         let full_path = match path.full() {
             Some(_) => None,
-            None => request.path_and_query().cloned(),
+            None => request.uri().path_and_query().cloned(),
         };
         Context {
             settings: request.shared_settings(),
-            csrf,
+            csrf: request.extensions().get::<CsrfSlot>().cloned(),
             path,
             full_path,
             method: request.method().clone(),
@@ -93,35 +65,18 @@ impl Context {
 
     /// Runs `f` with this context visible to the template tags.
     pub fn scope<T>(self, f: impl FnOnce() -> T) -> T {
-        self.scope_then(f).0
-    }
-
-    /// [`Context::scope`], giving back the CSRF state a `{% csrf_token %}` made while `f`
-    /// ran (taken from the context where it is: the context is not moved out again).
-    fn scope_then<T>(self, f: impl FnOnce() -> T) -> (T, Option<crate::middleware::csrf::Shared>) {
         struct Pop;
         impl Drop for Pop {
             fn drop(&mut self) {
-                // Dropped where it is, not moved out first.
                 CONTEXT.with(|c| {
-                    let mut stack = c.borrow_mut();
-                    let below = stack.len().saturating_sub(1);
-                    stack.truncate(below);
+                    c.borrow_mut().pop();
                 });
             }
         }
         CONTEXT.with(|c| c.borrow_mut().push(self));
         // Popped by the guard, also if `f` panics.
         let _pop = Pop;
-        let out = f();
-        let made = CONTEXT.with(|c| match c.borrow_mut().last_mut() {
-            Some(Context {
-                csrf: ContextCsrf::Lazy { made, .. },
-                ..
-            }) => made.get_mut().take(),
-            _ => None,
-        });
-        (out, made)
+        f()
     }
 }
 
@@ -132,19 +87,8 @@ fn current<T>(f: impl FnOnce(Option<&Context>) -> T) -> T {
 /// Renders `template` with the request's context into a 200 HTML response (Django's
 /// `render(request, "page.html", context)`).
 pub fn render<T: Template>(request: &Request, template: T) -> Result<Response> {
-    let (html, made) = Context::lazy_of(request).scope_then(|| render_bytes(&template));
-    if let Some(state) = made {
-        request.keep_csrf(state);
-    }
-    let html = html?;
-    Ok(match request.page_headers() {
-        Some(headers) => {
-            let mut response = Response::new(html.into());
-            *response.headers_mut() = headers;
-            response
-        }
-        None => Html(html).into_response(),
-    })
+    let html = Context::of(request).scope(|| render_bytes(&template))?;
+    Ok(Html(html).into_response())
 }
 
 thread_local! {
@@ -201,19 +145,12 @@ impl askama::filters::Escaper for DjangoHtml {
 /// `{% csrf_token %}`: the hidden input, or nothing outside a request (as Django renders
 /// nothing when the context has no token).
 pub fn csrf_input() -> String {
-    let input = |state: &Mutex<crate::csrf::State>| {
-        format!(
+    current(|c| match c.and_then(|c| c.csrf.as_ref()) {
+        Some(slot) => format!(
             "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{}\">",
-            crate::html::escape(&crate::csrf::token_of(state))
-        )
-    };
-    current(|c| match c.map(|c| &c.csrf) {
-        Some(ContextCsrf::Ready(state)) => input(state),
-        Some(ContextCsrf::Lazy { cookie, made }) => {
-            let mut made = made.borrow_mut();
-            input(made.get_or_insert_with(|| crate::middleware::csrf::state_for(cookie.as_deref())))
-        }
-        Some(ContextCsrf::Off) | None => String::new(),
+            crate::html::escape(&crate::csrf::token_of(slot.state()))
+        ),
+        None => String::new(),
     })
 }
 

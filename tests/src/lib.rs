@@ -6,6 +6,7 @@ pub mod blog;
 pub mod catch_all;
 pub mod converters;
 pub mod forms;
+pub mod middleware;
 pub mod pages;
 pub mod reversals;
 pub mod shop;
@@ -21,6 +22,16 @@ pub fn project() -> manouche::Project<urls::UrlConf> {
         greet_command,
     )
 }
+
+// ANCHOR: project_middleware
+/// The test site with middleware of its own, as the book's "Middleware" chapter adds them.
+pub fn project_with_middleware() -> manouche::Project<urls::UrlConf> {
+    use middleware::{Closed, Timing};
+    manouche::Project::new(concat!(env!("CARGO_MANIFEST_DIR"), "/site"))
+        .middleware(Timing)
+        .middleware(Closed)
+}
+// ANCHOR_END: project_middleware
 
 /// `testsite greet NAME…`.
 fn greet_command(args: &[String]) -> Result<(), manouche::management::CommandError> {

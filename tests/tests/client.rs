@@ -451,3 +451,39 @@ async fn on_postgresql_the_test_database_is_made_beside_the_projects_and_dropped
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn a_projects_own_middleware_runs_in_the_same_path_as_the_built_in_ones() {
+    use manouche_tests::middleware::{Closed, Timing, Trace};
+    let project = manouche_tests::project()
+        .middleware(Trace("first"))
+        .middleware(Timing)
+        .middleware(Closed)
+        .middleware(Trace("last"));
+    // The book's project, too.
+    let mut book = Client::new(&manouche_tests::project_with_middleware());
+    assert!(book.get("/").await.header("server-timing").is_some());
+    assert_eq!(book.get("/closed/").await.status(), 503);
+    let mut c = Client::with_settings(&project, |s| s.session_engine = "memory".into());
+    // Through the view: every process_response, in reverse order; the built-in ones too.
+    let r = c.get("/session/set/a/1").await;
+    assert_eq!(r.text(), "set");
+    let trace: Vec<_> = r.headers.get_all("x-trace").iter().collect();
+    assert_eq!(trace, ["last", "first"]);
+    assert!(r.header("server-timing").unwrap().starts_with("view;dur="));
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert!(
+        c.cookie("sessionid").is_some(),
+        "the session middleware saved it"
+    );
+    assert_eq!(c.get("/session/get/a").await.text(), "1");
+    // Answered by a middleware: the view is not called, and only the middleware that ran
+    // before it see the answer (not `last`), the built-in ones included.
+    let r = c.get("/closed/str/x").await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.text(), "closed for the night");
+    let trace: Vec<_> = r.headers.get_all("x-trace").iter().collect();
+    assert_eq!(trace, ["first"]);
+    assert!(r.header("server-timing").is_some());
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+}

@@ -89,7 +89,13 @@ async fn secure_ssl_redirect_follows_the_same_rule() {
     assert_eq!(r.status, StatusCode::MOVED_PERMANENTLY, "a URI is not TLS");
     let r = get_with(&mut c, "/str/a", &[("X-Forwarded-Proto", "https")]).await;
     assert_eq!((r.status, r.text().as_str()), (StatusCode::OK, "str:a"));
-    // SECURE_SSL_HOST names the host; a disallowed Host is still a 400 first.
+    // The redirect names the request's host only once ALLOWED_HOSTS allows it (Django's
+    // get_host() raises first): a disallowed Host is a 400, never a redirect to it.
+    let r = get_with(&mut c, "/", &[("Host", "evil.example")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.header("location"), None);
+    // SECURE_SSL_HOST names the host instead, so Django redirects without asking the
+    // request's.
     let mut c = site(|s| {
         proxied(s);
         s.secure_ssl_host = Some("secure.example.com".into());
@@ -97,7 +103,7 @@ async fn secure_ssl_redirect_follows_the_same_rule() {
     let r = get_with(&mut c, "/", &[]).await;
     assert_eq!(r.header("location"), Some("https://secure.example.com/"));
     let r = get_with(&mut c, "/", &[("Host", "evil.example")]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.header("location"), Some("https://secure.example.com/"));
 }
 
 #[tokio::test]

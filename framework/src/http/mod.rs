@@ -4,17 +4,19 @@ mod body;
 mod cookies;
 mod form;
 mod path;
+mod read_body;
 mod request;
 mod response;
 mod safe_url;
 
 pub use body::{Body, BoxError};
-pub(crate) use cookies::cookies_from_headers;
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
 pub(crate) use form::{FieldCount, is_form_urlencoded, last_value};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 pub(crate) use path::SharedPath;
+pub(crate) use read_body::read_body;
 pub use request::{QueryDict, Request};
+pub(crate) use response::patch_vary;
 pub use response::{
     ErrorResponse, Html, IntoResponse, Json, Response, permanent_redirect, redirect,
 };
@@ -35,4 +37,13 @@ pub(crate) fn header_name_of(setting: &str) -> String {
         .unwrap_or(setting)
         .replace('_', "-")
         .to_ascii_lowercase()
+}
+
+/// The host a request names: its `Host` header, or the authority of an absolute-form target
+/// (HTTP/2's `:authority`).
+pub(crate) fn host_of<'a>(headers: &'a HeaderMap, uri: &'a Uri) -> Option<&'a str> {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| uri.authority().map(|a| a.as_str()))
 }

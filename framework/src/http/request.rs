@@ -1,58 +1,52 @@
-//! The request a view receives: Django's `HttpRequest` (method, path, GET, COOKIES, body, …).
+//! The request: Django's `HttpRequest` (method, path, GET, POST, COOKIES, body, …), made
+//! once at the top of the stack. What the middleware attach to it (the session, the CSRF
+//! state) lives in its extensions, under types only their own modules define.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, request::Parts};
 
-use super::SharedPath;
-use crate::middleware::csrf::{Shared, state_for};
-use crate::middleware::{CsrfSource, PerRequest};
-use crate::sessions::{SessionHandle, SessionSource};
+use super::{Body, SharedPath};
+use crate::error::Error;
 use crate::settings::Settings;
 use crate::urls::ResolverMatch;
 
-/// An HTTP request whose body has been read (within DATA_UPLOAD_MAX_MEMORY_SIZE).
+/// An HTTP request. Its body is read (within DATA_UPLOAD_MAX_MEMORY_SIZE) before the view
+/// runs, or earlier by a middleware that needs it (the CSRF check of a form).
 #[derive(Debug)]
 pub struct Request {
     head: Parts,
-    body: Bytes,
+    body: RequestBody,
     /// The decoded path when it differs from the URI's (`%` escapes); most requests use the
-    /// URI's own, and share it (no copy) only with what asks for it.
+    /// URI's own.
     decoded_path: Option<Arc<str>>,
     settings: Arc<Settings>,
-    session: SessionSource,
-    /// The session, once made on first use.
-    made_session: OnceLock<Arc<SessionHandle>>,
-    csrf: CsrfSource,
-    /// The CSRF state, once made on first use.
-    made_csrf: OnceLock<Shared>,
-    security: Option<Arc<crate::middleware::security::Cached>>,
     resolver_match: Option<ResolverMatch>,
 }
 
-/// The decoded path: the request's copy when it has one, else the URI's own.
-fn decoded_or_sent<'a>(decoded: &'a Option<Arc<str>>, head: &'a Parts) -> &'a str {
-    match decoded {
-        Some(decoded) => decoded,
-        None => head.uri.path(),
-    }
+/// A request's body: still arriving, or read. (The stream is behind a mutex, never locked,
+/// only so that a `&Request` can be held across an `.await` in a `Send` future.)
+#[derive(Debug)]
+enum RequestBody {
+    Unread(std::sync::Mutex<Body>),
+    Read(Bytes),
 }
 
 impl Request {
-    /// Builds a request from its parts (the path is decoded here, when it needs to be).
-    pub(crate) fn new(head: Parts, body: Bytes, per_request: PerRequest) -> Self {
+    /// A request from its head and body, answered with `settings`.
+    pub fn new(head: Parts, body: Body, settings: Arc<Settings>) -> Self {
         let decoded_path = super::path::decoded_copy(head.uri.path_and_query());
+        let body = if http_body::Body::is_end_stream(&body) {
+            RequestBody::Read(Bytes::new())
+        } else {
+            RequestBody::Unread(std::sync::Mutex::new(body))
+        };
         Request {
             head,
             body,
             decoded_path,
-            settings: per_request.settings,
-            session: per_request.session,
-            made_session: OnceLock::new(),
-            csrf: per_request.csrf,
-            made_csrf: OnceLock::new(),
-            security: per_request.security,
+            settings,
             resolver_match: None,
         }
     }
@@ -64,7 +58,10 @@ impl Request {
 
     /// The percent-decoded path, like Django's `request.path` (`/hello/a b` for `/hello/a%20b`).
     pub fn path(&self) -> &str {
-        decoded_or_sent(&self.decoded_path, &self.head)
+        match &self.decoded_path {
+            Some(decoded) => decoded,
+            None => self.head.uri.path(),
+        }
     }
 
     /// The decoded path, sharing the request's bytes.
@@ -81,9 +78,9 @@ impl Request {
         self.head.uri.path()
     }
 
-    /// The path and query string as the request's URI holds them (shared bytes).
-    pub(crate) fn path_and_query(&self) -> Option<&http::uri::PathAndQuery> {
-        self.head.uri.path_and_query()
+    /// The URI as the client sent it.
+    pub fn uri(&self) -> &http::Uri {
+        &self.head.uri
     }
 
     /// The path with its query string, as sent (`request.get_full_path()`).
@@ -101,12 +98,12 @@ impl Request {
         QueryDict::parse(self.query_string().as_bytes())
     }
 
-    /// The form body parsed when it is `application/x-www-form-urlencoded` (Django's `request.POST`).
-    /// The server refused a body with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS before
-    /// the view ran.
+    /// The form body parsed when it is `application/x-www-form-urlencoded` (Django's
+    /// `request.POST`). A body with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS was
+    /// refused before the view ran.
     pub fn post(&self) -> QueryDict {
         if super::is_form_urlencoded(&self.head.headers) {
-            QueryDict::parse(&self.body)
+            QueryDict::parse(self.body())
         } else {
             QueryDict::default()
         }
@@ -133,15 +130,30 @@ impl Request {
         crate::http::cookie_from_headers(&self.head.headers, name)
     }
 
-    /// The body, read once by the server.
+    /// The body (empty until it is read, which happens before the view runs).
     pub fn body(&self) -> &Bytes {
-        &self.body
+        static EMPTY: Bytes = Bytes::new();
+        match &self.body {
+            RequestBody::Read(bytes) => bytes,
+            RequestBody::Unread(_) => &EMPTY,
+        }
+    }
+
+    /// Reads the body, if it is not read yet: within DATA_UPLOAD_MAX_MEMORY_SIZE (413),
+    /// DATA_UPLOAD_MAX_NUMBER_FIELDS for a form (400) and REQUEST_BODY_TIMEOUT (408).
+    pub async fn read_body(&mut self) -> Result<&Bytes, Error> {
+        if let RequestBody::Unread(body) = &mut self.body {
+            let body = std::mem::take(body.get_mut().unwrap_or_else(|e| e.into_inner()));
+            let bytes = super::read_body(&self.head.headers, body, &self.settings).await?;
+            self.body = RequestBody::Read(bytes);
+        }
+        Ok(self.body())
     }
 
     /// The host the client asked for, with its port (Django's `get_host()`), already checked
     /// against ALLOWED_HOSTS by the middleware.
     pub fn host(&self) -> &str {
-        crate::middleware::hosts::raw_host(&self.head).unwrap_or("")
+        super::host_of(&self.head.headers, &self.head.uri).unwrap_or("")
     }
 
     /// Whether the request came over HTTPS (Django's `is_secure()`: SECURE_PROXY_SSL_HEADER,
@@ -156,78 +168,14 @@ impl Request {
         &self.settings
     }
 
+    /// The settings, shared.
     pub(crate) fn shared_settings(&self) -> Arc<Settings> {
         self.settings.clone()
     }
 
-    /// The headers a rendered page starts with: its type and the security headers the
-    /// middleware would add (so that it finds them there).
-    pub(crate) fn page_headers(&self) -> Option<http::HeaderMap> {
-        self.security.as_ref()?.page(&self.settings)
-    }
-
-    /// The CSRF state, if the middleware is on: made now from the cookie if nothing asked
-    /// for it before.
-    pub(crate) fn csrf_state(&self) -> Option<&Shared> {
-        match &self.csrf {
-            CsrfSource::Off => None,
-            CsrfSource::Made(state) => Some(state),
-            CsrfSource::Lazy(cookie) => {
-                Some(self.made_csrf.get_or_init(|| state_for(cookie.as_deref())))
-            }
-        }
-    }
-
-    /// The CSRF state, if something made it.
-    pub(crate) fn csrf_if_made(&self) -> Option<&Shared> {
-        match &self.csrf {
-            CsrfSource::Made(state) => Some(state),
-            CsrfSource::Lazy(_) => self.made_csrf.get(),
-            CsrfSource::Off => None,
-        }
-    }
-
-    /// The CSRF cookie's value, when the CSRF state waits to be asked for.
-    pub(crate) fn lazy_csrf(&self) -> Option<&Option<String>> {
-        match &self.csrf {
-            CsrfSource::Lazy(cookie) if self.made_csrf.get().is_none() => Some(cookie),
-            _ => None,
-        }
-    }
-
-    /// Keeps the CSRF state a template made while rendering (see `templates::render`).
-    pub(crate) fn keep_csrf(&self, state: Shared) {
-        if matches!(self.csrf, CsrfSource::Lazy(_)) {
-            let _ = self.made_csrf.set(state);
-        }
-    }
-
-    /// The visitor's session, loaded (Django's `request.session`), to read and change with
-    /// plain calls: `let mut session = request.session().await?;`. The middleware saves it
-    /// after the view when it changed. Open it once per view.
-    pub async fn session(&self) -> Result<crate::sessions::Session, crate::Error> {
-        let handle = match &self.session {
-            SessionSource::Off => return Err(crate::sessions::not_installed()),
-            SessionSource::Made(handle) => handle,
-            SessionSource::Lazy(store) => self.made_session.get_or_init(|| {
-                let cookie = self.cookie(&self.settings.session_cookie_name);
-                Arc::new(SessionHandle::new(
-                    store.clone(),
-                    self.settings.clone(),
-                    cookie,
-                ))
-            }),
-        };
-        handle.open().await
-    }
-
-    /// The session, if the middleware or the view made it.
-    pub(crate) fn made_session(&self) -> Option<&Arc<SessionHandle>> {
-        match &self.session {
-            SessionSource::Made(handle) => Some(handle),
-            SessionSource::Lazy(_) => self.made_session.get(),
-            SessionSource::Off => None,
-        }
+    /// The settings' shared handle, borrowed (what a cache made for these settings checks).
+    pub(crate) fn shared_settings_ref(&self) -> &Arc<Settings> {
+        &self.settings
     }
 
     /// Which route matched: view, route, names (Django's `request.resolver_match`).
@@ -242,8 +190,10 @@ impl Request {
         resolve: impl FnOnce(&str, &mut ResolverMatch) -> Option<R>,
     ) -> Option<R> {
         let rm = ResolverMatch::for_path(self.shared_path());
-        // Fields apart, so that the path is read while the match is filled.
-        let path = decoded_or_sent(&self.decoded_path, &self.head);
+        let path = match &self.decoded_path {
+            Some(decoded) => decoded,
+            None => self.head.uri.path(),
+        };
         let matched = resolve(path, self.resolver_match.insert(rm));
         if matched.is_none() {
             self.resolver_match = None;
@@ -251,7 +201,7 @@ impl Request {
         matched
     }
 
-    /// Per-request data that middleware attached.
+    /// Per-request data that middleware attached, each under a type of its own.
     pub fn extensions(&self) -> &http::Extensions {
         &self.head.extensions
     }

@@ -168,3 +168,17 @@ pub fn redirect(to: impl AsRef<str>) -> Response {
 pub fn permanent_redirect(to: impl AsRef<str>) -> Response {
     redirect_with(StatusCode::MOVED_PERMANENTLY, to.as_ref())
 }
+
+/// Adds `name` to `Vary` unless it is there (Django's `patch_vary_headers`).
+pub(crate) fn patch_vary(response: &mut Response, name: &str) {
+    let present = response
+        .headers()
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.trim().eq_ignore_ascii_case(name));
+    if !present && let Ok(v) = HeaderValue::from_str(name) {
+        response.headers_mut().append(header::VARY, v);
+    }
+}

@@ -149,7 +149,9 @@ pub(super) fn run<U: UrlConf>(
                 println!("Listening at http://{shown}/ (manouche {})", env!("CARGO_PKG_VERSION"));
             }
         }
-        serve(listener, project.service(), Arc::new(settings), config, shutdown_signal()).await;
+        let service = project.service().with_settings(Arc::new(settings));
+        let app: crate::server::App = Arc::new(move |req| service.respond(req));
+        serve(listener, app, config, shutdown_signal()).await;
         Ok(())
     })
 }

@@ -1,35 +1,11 @@
 //! ALLOWED_HOSTS: a request for a host the site does not serve gets a 400 (Django's
 //! `DisallowedHost`), which protects absolute URLs and CSRF origin checks.
 
-use std::future::Future;
-
 use http::header;
-use tower_layer::Layer;
 
-use super::{Middleware, Wrapped};
+use super::Middleware;
 use crate::error::{Error, ErrorKind};
-use crate::handler::{error_page, settings_of};
-use crate::http::{Body, Response};
-use crate::settings::Settings;
-use crate::views::debug::PageRequest;
-
-/// The Host the client asked for: the `Host` header, or the HTTP/2 authority.
-pub(crate) fn raw_host(head: &http::request::Parts) -> Option<&str> {
-    host_in(&head.headers, &head.uri)
-}
-
-/// [`raw_host`] of a whole request.
-pub(crate) fn raw_host_of<B>(req: &http::Request<B>) -> Option<&str> {
-    host_in(req.headers(), req.uri())
-}
-
-/// The Host header, or the authority of an absolute-form target.
-fn host_in<'a>(headers: &'a http::HeaderMap, uri: &'a http::Uri) -> Option<&'a str> {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| uri.authority().map(|a| a.as_str()))
-}
+use crate::http::{IntoResponse, Request, Response};
 
 /// Splits `host` into domain and port as Django's `split_domain_port` (host validated by
 /// `^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$`); `None` when it is not valid.
@@ -122,17 +98,6 @@ pub fn validate_host(domain: &str, allowed: &[String]) -> bool {
         .any(|p| p == "*" || is_same_domain(domain, p))
 }
 
-/// Checks the Host header against ALLOWED_HOSTS.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AllowedHostsLayer;
-
-impl<S> Layer<S> for AllowedHostsLayer {
-    type Service = Wrapped<Self, S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        Wrapped::new(*self, inner)
-    }
-}
-
 /// Why a host is refused, in Django's words; `None` when it is allowed.
 pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
     // Lower-cased only when it has to be: no allocation for the usual host.
@@ -152,35 +117,22 @@ pub fn host_error(host: &str, allowed: &[String]) -> Option<String> {
     }
 }
 
-impl Middleware for AllowedHostsLayer {
-    fn call<N, F>(
-        self,
-        req: http::Request<Body>,
-        next: N,
-    ) -> impl Future<Output = Response> + Send + 'static
-    where
-        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
-        F: Future<Output = Response> + Send + 'static,
-    {
-        let settings = settings_of(&req);
-        // The rest of the stack is called now: this future keeps only its pointer.
-        let outcome = match refusal(&req, &settings) {
-            Some(response) => Err(response),
-            None => Ok(next(req)),
-        };
-        async move {
-            match outcome {
-                Ok(fut) => fut.await,
-                Err(response) => response,
-            }
-        }
+/// Django's ALLOWED_HOSTS check: a request for a host the site does not serve is answered
+/// 400 (`DisallowedHost`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AllowedHostsMiddleware;
+
+impl Middleware for AllowedHostsMiddleware {
+    async fn process_request(&self, request: &mut Request) -> Option<Response> {
+        refusal(request)
+            .map(|message| Error::new(ErrorKind::DisallowedHost, message).into_response())
     }
 }
 
-/// The 400 page for a request whose host is not in ALLOWED_HOSTS; `None` when it is.
-pub(crate) fn refusal(req: &http::Request<Body>, settings: &Settings) -> Option<Response> {
-    let header = req.headers().get(header::HOST);
-    let allowed = settings.effective_allowed_hosts();
+/// Why `request`'s host is refused; `None` when ALLOWED_HOSTS allows it.
+pub(crate) fn refusal(request: &Request) -> Option<String> {
+    let header = request.headers().get(header::HOST);
+    let allowed = request.settings().effective_allowed_hosts();
     if let Some(h) = header
         && plainly_allowed(h.as_bytes(), &allowed)
     {
@@ -192,13 +144,9 @@ pub(crate) fn refusal(req: &http::Request<Body>, settings: &Settings) -> Option<
             Ok(ascii) => std::borrow::Cow::Borrowed(ascii),
             Err(_) => String::from_utf8_lossy(h.as_bytes()),
         },
-        None => std::borrow::Cow::Borrowed(req.uri().authority().map_or("", |a| a.as_str())),
+        None => std::borrow::Cow::Borrowed(request.uri().authority().map_or("", |a| a.as_str())),
     };
-    host_error(&host, &allowed).map(|message| {
-        let err = Error::new(ErrorKind::DisallowedHost, message);
-        let page = PageRequest::new(req.method(), req.uri(), req.headers(), None);
-        error_page(&err, &page, settings, &[], &Default::default())
-    })
+    host_error(&host, &allowed)
 }
 
 #[cfg(test)]

@@ -2,67 +2,50 @@
 //! that does not already have them.
 
 use http::{HeaderValue, header};
-use tower_layer::Layer;
 
-use std::future::Future;
 use std::sync::Arc;
 
-use super::{Middleware, Wrapped};
-use crate::handler::settings_of;
-use crate::http::{Body, Response};
+use super::Middleware;
+use crate::http::{Request, Response};
 use crate::settings::{MadeForFirst, Settings};
 
-/// Adds X-Frame-Options, X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy
-/// (and HSTS on HTTPS when configured), never overriding a view's own.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SecurityHeadersLayer;
-
-impl<S> Layer<S> for SecurityHeadersLayer {
-    type Service = Wrapped<Self, S>;
-    fn layer(&self, inner: S) -> Self::Service {
-        Wrapped::new(*self, inner)
-    }
+/// Django's SecurityMiddleware and XFrameOptionsMiddleware: SECURE_SSL_REDIRECT before the
+/// view; X-Frame-Options, X-Content-Type-Options, Referrer-Policy,
+/// Cross-Origin-Opener-Policy (and HSTS on HTTPS when configured) on every response that
+/// does not have them already.
+#[derive(Debug, Default)]
+pub struct SecurityMiddleware {
+    headers: Cached,
 }
 
-impl Middleware for SecurityHeadersLayer {
-    fn call<N, F>(
-        self,
-        req: http::Request<Body>,
-        next: N,
-    ) -> impl Future<Output = Response> + Send + 'static
-    where
-        N: FnOnce(http::Request<Body>) -> F + Send + 'static,
-        F: Future<Output = Response> + Send + 'static,
-    {
-        let settings = settings_of(&req);
-        let headers = SecurityHeaders::new(&settings);
-        let secure = settings.is_secure(req.headers(), req.extensions());
-        let fut = next(req);
-        async move {
-            let mut response = fut.await;
-            headers.add(&mut response, secure);
-            response
-        }
+impl Middleware for SecurityMiddleware {
+    async fn process_request(&self, request: &mut Request) -> Option<Response> {
+        ssl_redirect(request)
+    }
+
+    async fn process_response(&self, request: &mut Request, response: &mut Response) {
+        let secure = request.is_secure();
+        self.headers
+            .add(request.shared_settings_ref(), response, secure);
     }
 }
 
 /// Django's SECURE_SSL_REDIRECT: a request that is not secure is sent to the same URL over
-/// HTTPS (on SECURE_SSL_HOST when set), with a 301.
-pub(crate) fn ssl_redirect(
-    req: &http::Request<Body>,
-    settings: &Settings,
-    secure: bool,
-) -> Option<Response> {
-    if !settings.secure_ssl_redirect || secure {
+/// HTTPS (on SECURE_SSL_HOST when set), with a 301. A host ALLOWED_HOSTS refuses is left
+/// to that check (a 400), as Django's `get_host()` raises first.
+fn ssl_redirect(request: &Request) -> Option<Response> {
+    let settings = request.settings();
+    if !settings.secure_ssl_redirect || request.is_secure() {
         return None;
     }
     let host = match &settings.secure_ssl_host {
         Some(host) => host.as_str(),
-        None => super::hosts::raw_host_of(req)?,
+        None if super::hosts::refusal(request).is_some() => return None,
+        None => request.host(),
     };
-    let full_path = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
     Some(crate::http::permanent_redirect(format!(
-        "https://{host}{full_path}"
+        "https://{host}{}",
+        request.full_path()
     )))
 }
 
@@ -171,12 +154,6 @@ impl SecurityHeaders {
 pub(crate) struct Cached(MadeForFirst<SecurityHeaders>);
 
 impl Cached {
-    /// The headers a rendered page starts with (its type and the security headers), when
-    /// they are made for `settings` already.
-    pub(crate) fn page(&self, settings: &Arc<Settings>) -> Option<http::HeaderMap> {
-        self.0.get(settings).map(|headers| headers.page.clone())
-    }
-
     /// Adds the headers `settings` ask for to `response`.
     pub(crate) fn add(&self, settings: &Arc<Settings>, response: &mut Response, secure: bool) {
         match self.0.get_or_make(settings, SecurityHeaders::new) {

@@ -19,7 +19,7 @@ use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 
 use crate::http::{Body, Response};
-use crate::project::ProjectService;
+use crate::middleware::BoxFuture;
 use crate::settings::Settings;
 use crate::timezone::civil;
 use graceful::Graceful;
@@ -114,10 +114,13 @@ pub async fn shutdown_signal() {
     }
 }
 
+/// What the server answers requests with: the project's whole stack.
+pub type App = Arc<dyn Fn(http::Request<Body>) -> BoxFuture<'static, Response> + Send + Sync>;
+
 /// Answers one request: the project's response, logged when `log`; `guard` counts it as in
 /// flight until then.
 fn handle(
-    service: &ProjectService,
+    app: &App,
     req: http::Request<Incoming>,
     log: bool,
     guard: idle::InFlightGuard,
@@ -141,7 +144,7 @@ fn handle(
             Body::empty()
         }
     });
-    let response = service.respond(req);
+    let response = app(req);
     async move {
         let response = response.await;
         drop(guard);
@@ -157,12 +160,11 @@ fn handle(
     }
 }
 
-/// Serves `service` on `listener` until `shutdown` resolves, then lets in-flight requests
-/// finish (within the shutdown timeout) and returns.
+/// Serves `app` on `listener` until `shutdown` resolves, then lets in-flight requests finish
+/// (within the shutdown timeout) and returns.
 pub async fn serve(
     listener: TcpListener,
-    service: ProjectService,
-    settings: Arc<Settings>,
+    app: App,
     config: ServerConfig,
     shutdown: impl Future<Output = ()>,
 ) {
@@ -175,7 +177,6 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(config.max_header_size).unwrap_or(u32::MAX));
     let builder = Arc::new(builder);
-    let service = service.with_settings(settings);
     let graceful = Graceful::default();
     tokio::pin!(shutdown);
     loop {
@@ -192,7 +193,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = service.clone();
+        let app = app.clone();
         let log = config.access_log;
         let in_flight = InFlight::default();
         let unread = UnreadBody::default();
@@ -203,7 +204,7 @@ pub async fn serve(
         let io = Lingering::new(stream, unread.clone(), limits);
         let io = IdleTimeout::new(io, in_flight.clone(), config.header_timeout);
         let hyper_service = hyper::service::service_fn(move |req| {
-            handle(&service, req, log, in_flight.start(), &unread)
+            handle(&app, req, log, in_flight.start(), &unread)
         });
         let conn = builder.serve_connection(TokioIo::new(io), hyper_service);
         let conn = graceful.watch(conn.into_owned());

@@ -6,7 +6,7 @@
 
 pub mod store;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use tokio::sync::{Mutex, MutexGuard, OwnedMutexGuard};
 
 use crate::error::{Error, ErrorKind};
+use crate::http::Request;
 use crate::settings::Settings;
 pub use store::{DatabaseStore, MemoryStore, SessionData, SessionStore, SignedCookieStore};
 
@@ -42,25 +43,49 @@ pub(crate) struct State {
     pub(crate) ended: Vec<String>,
 }
 
-/// How a request reaches its session.
-#[derive(Clone, Default)]
-pub(crate) enum SessionSource {
-    /// The session middleware is not on.
-    #[default]
-    Off,
-    /// Made by the middleware.
-    Made(Arc<SessionHandle>),
-    /// Made on first use, in this store.
-    Lazy(Arc<dyn SessionStore>),
+/// What the session middleware attaches to a request: the store, and the session once the
+/// view opens it.
+#[derive(Clone)]
+pub(crate) struct SessionSlot {
+    store: Arc<dyn SessionStore>,
+    handle: Arc<OnceLock<Arc<SessionHandle>>>,
 }
 
-impl std::fmt::Debug for SessionSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            SessionSource::Off => "Off",
-            SessionSource::Made(_) => "Made",
-            SessionSource::Lazy(_) => "Lazy",
-        })
+impl SessionSlot {
+    pub(crate) fn new(store: Arc<dyn SessionStore>) -> Self {
+        SessionSlot {
+            store,
+            handle: Arc::default(),
+        }
+    }
+
+    pub(crate) fn store(&self) -> &Arc<dyn SessionStore> {
+        &self.store
+    }
+
+    /// The session, if something opened it.
+    pub(crate) fn opened(&self) -> Option<&Arc<SessionHandle>> {
+        self.handle.get()
+    }
+}
+
+/// The request's session handle, made now from its cookie if nothing made it before; `None`
+/// without the session middleware.
+pub(crate) fn handle_of(request: &Request) -> Option<&Arc<SessionHandle>> {
+    let slot = request.extensions().get::<SessionSlot>()?;
+    Some(slot.handle.get_or_init(|| {
+        let settings = request.shared_settings();
+        let cookie = request.cookie(&settings.session_cookie_name);
+        Arc::new(SessionHandle::new(slot.store.clone(), settings, cookie))
+    }))
+}
+
+impl Request {
+    /// The visitor's session, loaded (Django's `request.session`), to read and change with
+    /// plain calls: `let mut session = request.session().await?;`. The middleware saves it
+    /// after the view when it changed. Open it once per view.
+    pub async fn session(&self) -> Result<Session, Error> {
+        handle_of(self).ok_or_else(not_installed)?.open().await
     }
 }
 
@@ -185,7 +210,7 @@ impl std::fmt::Debug for Session {
 }
 
 /// `request.session()` without the session middleware.
-pub(crate) fn not_installed() -> Error {
+fn not_installed() -> Error {
     Error::new(
         ErrorKind::Internal,
         "the session middleware is not installed, so request.session() cannot be used",

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use http::{HeaderMap, Method};
+use http::{HeaderMap, Method, Uri, header};
 
 use crate::error::{Error, ErrorKind};
 use crate::html::escape;
@@ -237,4 +237,28 @@ pub(crate) fn technical_500(
         header_rows = rows(headers.into_iter()),
         settings_html = rows(settings_rows.iter().map(|(k, v)| (k.as_str(), v.clone()))),
     )
+}
+
+impl<'a> PageRequest<'a> {
+    pub(crate) fn new(
+        method: &'a Method,
+        uri: &'a Uri,
+        headers: &'a HeaderMap,
+        raised_by: Option<&'a str>,
+    ) -> Self {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| uri.authority().map(|a| a.as_str()))
+            .unwrap_or("");
+        let full = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        PageRequest {
+            method,
+            path: uri.path(),
+            url: format!("http://{host}{full}"),
+            headers,
+            query: uri.query().unwrap_or(""),
+            raised_by,
+        }
+    }
 }

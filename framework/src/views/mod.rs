@@ -3,6 +3,7 @@
 
 pub(crate) mod debug;
 pub(crate) mod defaults;
+pub(crate) mod errors;
 mod panic;
 
 use std::future::Future;

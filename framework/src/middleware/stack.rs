@@ -1,0 +1,141 @@
+//! One request, from the socket's `http::Request` to the response: the request is made once,
+//! its path resolved once, each middleware's `process_request` runs in order (the first to
+//! answer stops the way in), then the view, then each `process_response` in reverse, and the
+//! page of an error response is written.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use super::{
+    AllowedHostsMiddleware, CommonMiddleware, CsrfMiddleware, DynMiddleware, Middleware,
+    SecurityMiddleware, SessionMiddleware,
+};
+use crate::error::{Error, ErrorKind};
+use crate::http::{Body, IntoResponse, Request, Response};
+use crate::settings::Settings;
+use crate::urls::{Dispatch, UrlConf};
+use crate::views::{CatchPanic, ErrorHandlers, catch_panic, errors};
+
+/// The middleware of a project with root URLconf `U`, in Django's order, and its views.
+pub(crate) struct Stack<U> {
+    pub(crate) security: SecurityMiddleware,
+    pub(crate) hosts: AllowedHostsMiddleware,
+    pub(crate) session: SessionMiddleware,
+    pub(crate) common: CommonMiddleware,
+    pub(crate) csrf: CsrfMiddleware,
+    /// The project's own, after the built-in ones (where Django's MIDDLEWARE lists them).
+    pub(crate) own: Vec<Arc<dyn DynMiddleware>>,
+    pub(crate) handlers: ErrorHandlers,
+    pub(crate) urlconf: PhantomData<fn() -> U>,
+}
+
+/// How many built-in middleware run before the project's own.
+const BUILTIN: usize = 5;
+
+impl<U: UrlConf> Stack<U> {
+    /// Answers one request with `settings`.
+    pub(crate) async fn respond(
+        &self,
+        req: http::Request<Body>,
+        settings: Arc<Settings>,
+    ) -> Response {
+        let (head, body) = req.into_parts();
+        let mut request = Request::new(head, body, settings);
+        let matched =
+            request.resolve_with(|path, rm| U::resolve(path.strip_prefix('/').unwrap_or(path), rm));
+        let (ran, answered) = self.process_request(&mut request).await;
+        let mut response = match answered {
+            Some(response) => response,
+            None => self.view(&mut request, matched).await,
+        };
+        // Written before the middleware see it, and again for an error one of them made.
+        errors::render(&request, &mut response, U::patterns(), &self.handlers);
+        self.process_response(&mut request, &mut response, ran)
+            .await;
+        errors::render(&request, &mut response, U::patterns(), &self.handlers);
+        response
+    }
+
+    /// Each middleware's `process_request`, in order: how many ran, and the answer of the
+    /// one that answered, if one did.
+    async fn process_request(&self, request: &mut Request) -> (usize, Option<Response>) {
+        if let Some(answer) = self.security.process_request(request).await {
+            return (1, Some(answer));
+        }
+        if let Some(answer) = self.hosts.process_request(request).await {
+            return (2, Some(answer));
+        }
+        if let Some(answer) = self.session.process_request(request).await {
+            return (3, Some(answer));
+        }
+        if let Some(answer) = self.common.process_request(request).await {
+            return (4, Some(answer));
+        }
+        if let Some(answer) = self.csrf.process_request(request).await {
+            return (5, Some(answer));
+        }
+        for (i, own) in self.own.iter().enumerate() {
+            if let Some(answer) = own.boxed_request(request).await {
+                return (BUILTIN + i + 1, Some(answer));
+            }
+        }
+        (BUILTIN + self.own.len(), None)
+    }
+
+    /// The `process_response` of the first `ran` middleware, in reverse order.
+    async fn process_response(&self, request: &mut Request, response: &mut Response, ran: usize) {
+        for own in self.own.iter().take(ran.saturating_sub(BUILTIN)).rev() {
+            own.boxed_response(request, response).await;
+        }
+        if ran >= 5 {
+            self.csrf.process_response(request, response).await;
+        }
+        if ran >= 4 {
+            self.common.process_response(request, response).await;
+        }
+        if ran >= 3 {
+            self.session.process_response(request, response).await;
+        }
+        if ran >= 2 {
+            self.hosts.process_response(request, response).await;
+        }
+        self.security.process_response(request, response).await;
+    }
+
+    /// The view's answer: its body read first, then a static file (DEBUG on), the view the
+    /// path resolved to (a panic in it is a 500 for this request only), or a 404.
+    async fn view(&self, request: &mut Request, matched: Option<U::Match>) -> Response {
+        if let Err(e) = request.read_body().await {
+            return e.into_response();
+        }
+        if request.settings().debug
+            && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
+        {
+            let served = crate::staticfiles::serve(
+                request.settings(),
+                request.method(),
+                request.headers(),
+                rel,
+            )
+            .await;
+            return served.unwrap_or_else(IntoResponse::into_response);
+        }
+        let Some(matched) = matched else {
+            return Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "The current path, {}, didn’t match any of the URL patterns.",
+                    request.path()
+                ),
+            )
+            .into_response();
+        };
+        // A plain `fn` view answers at once; an `async fn` view's future is awaited.
+        let answered = match catch_panic(|| U::dispatch(matched, request)) {
+            Ok(Dispatch::Now(response)) => Ok(response),
+            Ok(Dispatch::Later(future)) => CatchPanic::new(future).await,
+            Err(e) => Err(e),
+        };
+        answered.unwrap_or_else(IntoResponse::into_response)
+    }
+}
