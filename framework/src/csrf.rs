@@ -150,11 +150,8 @@ pub(crate) type Shared = std::sync::Arc<Mutex<State>>;
 
 /// What the CSRF middleware attaches to a request: the secret the client sent (its cookie,
 /// or its session with CSRF_USE_SESSIONS), and the state made from it when first asked for.
-#[derive(Debug, Clone)]
-pub(crate) struct CsrfSlot(std::sync::Arc<SlotInner>);
-
 #[derive(Debug)]
-struct SlotInner {
+pub(crate) struct CsrfSlot {
     sent: Option<String>,
     state: OnceLock<Shared>,
 }
@@ -163,10 +160,10 @@ impl CsrfSlot {
     /// The slot for a request whose client sent `sent`; a malformed one is replaced at once
     /// (the replacement goes out with the response, whatever it is).
     pub(crate) fn new(sent: Option<String>) -> Self {
-        let slot = CsrfSlot(std::sync::Arc::new(SlotInner {
+        let slot = CsrfSlot {
             sent,
             state: OnceLock::new(),
-        }));
+        };
         if slot.sent().is_some_and(|s| check_format(s).is_err()) {
             slot.state();
         }
@@ -175,17 +172,17 @@ impl CsrfSlot {
 
     /// What the client sent.
     pub(crate) fn sent(&self) -> Option<&str> {
-        self.0.sent.as_deref()
+        self.sent.as_deref()
     }
 
     /// The state, made now if nothing asked for it before.
     pub(crate) fn state(&self) -> &Shared {
-        self.0.state.get_or_init(|| state_for(self.sent()))
+        self.state.get_or_init(|| state_for(self.sent()))
     }
 
     /// The state, if something made it.
     pub(crate) fn made(&self) -> Option<&Shared> {
-        self.0.state.get()
+        self.state.get()
     }
 }
 
@@ -208,13 +205,13 @@ fn state_for(sent: Option<&str>) -> Shared {
 /// A fresh masked token for this request, and the cookie sent with the response (Django's
 /// `get_token`), e.g. for a JavaScript client; `None` when the CSRF middleware is not on.
 pub fn get_token(request: &Request) -> Option<String> {
-    let slot = request.extensions().get::<CsrfSlot>()?;
+    let slot = request.attached::<CsrfSlot>()?;
     Some(token_of(slot.state()))
 }
 
 /// A new secret for this request's client (Django's `rotate_token`; call it on login).
 pub fn rotate_token(request: &Request) {
-    if let Some(slot) = request.extensions().get::<CsrfSlot>() {
+    if let Some(slot) = request.attached::<CsrfSlot>() {
         let mut s = slot.state().lock().unwrap_or_else(|e| e.into_inner());
         s.secret = Some(new_secret());
         s.needs_update = true;

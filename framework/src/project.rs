@@ -284,9 +284,8 @@ impl<U: UrlConf> Project<U> {
             urlconf: PhantomData,
         });
         let mut service = ProjectService::from_fn(move |req, settings| {
-            let stack = stack.clone();
             let settings = settings.unwrap_or_else(|| settings_of(&req));
-            Box::pin(async move { stack.respond(req, settings).await })
+            Box::pin(stack.respond(req, settings))
         });
         for layer in &self.layers {
             service = layer(service);

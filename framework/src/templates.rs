@@ -28,7 +28,7 @@ pub struct Context {
     settings: Arc<Settings>,
     /// The request's CSRF state (made when `{% csrf_token %}` first asks for a token); none
     /// without the CSRF middleware.
-    csrf: Option<CsrfSlot>,
+    csrf: Option<Arc<CsrfSlot>>,
     path: crate::http::SharedPath,
     /// The path with its query, when `path` is a decoded copy (else `path` holds it).
     full_path: Option<http::uri::PathAndQuery>,
@@ -56,7 +56,7 @@ impl Context {
         };
         Context {
             settings: request.shared_settings(),
-            csrf: request.extensions().get::<CsrfSlot>().cloned(),
+            csrf: request.attached_shared::<CsrfSlot>(),
             path,
             full_path,
             method: request.method().clone(),

@@ -8,6 +8,7 @@ mod read_body;
 mod request;
 mod response;
 mod safe_url;
+mod slots;
 
 pub use body::{Body, BoxError};
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};

@@ -23,6 +23,8 @@ pub struct Request {
     decoded_path: Option<Arc<str>>,
     settings: Arc<Settings>,
     resolver_match: Option<ResolverMatch>,
+    /// What the built-in middleware attached (the session's, the CSRF state's).
+    slots: super::slots::Slots,
 }
 
 /// A request's body: still arriving, or read. (The stream is behind a mutex, never locked,
@@ -48,6 +50,7 @@ impl Request {
             decoded_path,
             settings,
             resolver_match: None,
+            slots: Default::default(),
         }
     }
 
@@ -139,6 +142,11 @@ impl Request {
         }
     }
 
+    /// Whether the body is still to be read.
+    pub(crate) fn has_unread_body(&self) -> bool {
+        matches!(self.body, RequestBody::Unread(_))
+    }
+
     /// Reads the body, if it is not read yet: within DATA_UPLOAD_MAX_MEMORY_SIZE (413),
     /// DATA_UPLOAD_MAX_NUMBER_FIELDS for a form (400) and REQUEST_BODY_TIMEOUT (408).
     pub async fn read_body(&mut self) -> Result<&Bytes, Error> {
@@ -199,6 +207,21 @@ impl Request {
             self.resolver_match = None;
         }
         matched
+    }
+
+    /// Attaches a built-in middleware's value, under a type only its module defines.
+    pub(crate) fn attach<T: std::any::Any + Send + Sync>(&mut self, value: T) {
+        self.slots.attach(value);
+    }
+
+    /// A value a built-in middleware attached.
+    pub(crate) fn attached<T: std::any::Any + Send + Sync>(&self) -> Option<&T> {
+        self.slots.get()
+    }
+
+    /// A value a built-in middleware attached, shared.
+    pub(crate) fn attached_shared<T: std::any::Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        self.slots.shared()
     }
 
     /// Per-request data that middleware attached, each under a type of its own.

@@ -38,14 +38,13 @@ impl Middleware for CsrfMiddleware {
     async fn process_request(&self, request: &mut Request) -> Option<Response> {
         let settings = request.shared_settings();
         let sent = if settings.csrf_use_sessions {
-            secret_in_session(request).await
+            Box::pin(secret_in_session(request)).await
         } else {
             request
                 .cookie(&settings.csrf_cookie_name)
                 .map(str::to_owned)
         };
-        let slot = CsrfSlot::new(sent);
-        request.extensions_mut().insert(slot.clone());
+        request.attach(CsrfSlot::new(sent));
         let safe = matches!(
             *request.method(),
             Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
@@ -58,7 +57,8 @@ impl Middleware for CsrfMiddleware {
         if safe || exempt {
             return None;
         }
-        match check(request, &settings, slot.sent()).await {
+        // The checks are boxed: most requests are safe, and do not carry their future.
+        match Box::pin(check(request, &settings)).await {
             Ok(()) => None,
             Err(Refusal::Reason(reason)) => Some(reject(&reason, request, self.failure)),
             Err(Refusal::Body(e)) => Some(e.into_response()),
@@ -69,11 +69,7 @@ impl Middleware for CsrfMiddleware {
     /// — as a cookie, or with CSRF_USE_SESSIONS into the session (which the session
     /// middleware, outside this one, then saves).
     async fn process_response(&self, request: &mut Request, response: &mut Response) {
-        let Some(state) = request
-            .extensions()
-            .get::<CsrfSlot>()
-            .and_then(|slot| slot.made())
-        else {
+        let Some(state) = request.attached::<CsrfSlot>().and_then(|slot| slot.made()) else {
             return;
         };
         let secret = {
@@ -88,12 +84,17 @@ impl Middleware for CsrfMiddleware {
             set_cookie(response, &secret, settings);
             return;
         }
-        if let Some(handle) = crate::sessions::handle_of(request)
-            && let Ok(mut state) = handle.loaded().await
-        {
-            state.data.insert(SESSION_KEY.into(), secret.into());
-            state.modified = true;
-        }
+        Box::pin(secret_into_session(request, secret)).await;
+    }
+}
+
+/// Keeps the secret in the session (CSRF_USE_SESSIONS), for the session middleware to save.
+async fn secret_into_session(request: &Request, secret: String) {
+    if let Some(handle) = crate::sessions::handle_of(request)
+        && let Ok(mut state) = handle.loaded().await
+    {
+        state.data.insert(SESSION_KEY.into(), secret.into());
+        state.modified = true;
     }
 }
 
@@ -244,11 +245,7 @@ enum Refusal {
 }
 
 /// Django's `process_view` checks, in its order.
-async fn check(
-    request: &mut Request,
-    settings: &Settings,
-    cookie_value: Option<&str>,
-) -> Result<(), Refusal> {
+async fn check(request: &mut Request, settings: &Settings) -> Result<(), Refusal> {
     let host = request.host().to_owned();
     let secure = request.is_secure();
     if let Some(origin) = request.header("origin") {
@@ -266,6 +263,7 @@ async fn check(
         None
     };
     let header_token = request.header(&header_name_of(&settings.csrf_header_name));
+    let cookie_value = request.attached::<CsrfSlot>().and_then(CsrfSlot::sent);
     check_token(cookie_value, form_token.as_deref(), header_token, settings)
         .map_err(Refusal::Reason)
 }

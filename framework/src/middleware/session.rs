@@ -53,7 +53,7 @@ impl Middleware for SessionMiddleware {
     async fn process_request(&self, request: &mut Request) -> Option<Response> {
         match self.store(request.settings()) {
             Ok(store) => {
-                request.extensions_mut().insert(SessionSlot::new(store));
+                request.attach(SessionSlot::new(store));
                 None
             }
             Err(message) => Some(Error::new(ErrorKind::Internal, message).into_response()),
@@ -61,47 +61,66 @@ impl Middleware for SessionMiddleware {
     }
 
     async fn process_response(&self, request: &mut Request, response: &mut Response) {
-        let Some(slot) = request.extensions().get::<SessionSlot>() else {
+        let Some(slot) = request.attached::<SessionSlot>() else {
             return;
         };
-        let settings = request.shared_settings();
+        let settings = request.settings();
         let sent = request.cookie(&settings.session_cookie_name);
-        let cookie_sent = sent.is_some();
         let save_every = sent.filter(|key| settings.session_save_every_request && valid_key(key));
         let handle = match (slot.opened(), save_every) {
             (Some(handle), _) => handle.clone(),
             // Never opened, but saved all the same (SESSION_SAVE_EVERY_REQUEST).
             (None, Some(key)) => Arc::new(SessionHandle::new(
                 slot.store().clone(),
-                settings.clone(),
+                request.shared_settings(),
                 Some(key),
             )),
             (None, None) => {
                 // Never used: only a cookie that cannot name a session is answered, deleted.
-                if cookie_sent && !sent.is_some_and(valid_key) {
-                    delete_cookie(response, &settings);
+                if sent.is_some_and(|key| !valid_key(key)) {
+                    delete_cookie(response, settings);
                 }
                 return;
             }
         };
-        // A session saved on every request may have to be loaded first.
-        let state = if save_every.is_some() {
-            handle.loaded().await
-        } else {
-            Ok(handle.state.lock().await)
-        };
-        let save = match state {
-            Ok(mut state) => process(&handle, cookie_sent, &mut state, response, &settings),
-            Err(e) => {
-                *response = e.into_response();
-                return;
-            }
-        };
-        if let Some(save) = save
-            && let Err(e) = save_session(&handle, save, response, &settings).await
+        // Boxed: most requests never open their session, and do not carry this future.
+        let (cookie_sent, load_first) = (sent.is_some(), save_every.is_some());
+        let settings = request.shared_settings();
+        if let Err(e) = Box::pin(finish(
+            &handle,
+            cookie_sent,
+            load_first,
+            response,
+            &settings,
+        ))
+        .await
         {
             *response = e.into_response();
         }
+    }
+}
+
+/// Django's `process_response` for a session that was opened (or is saved on every
+/// request): its headers, and what to delete and save.
+async fn finish(
+    handle: &SessionHandle,
+    cookie_sent: bool,
+    load_first: bool,
+    response: &mut Response,
+    settings: &Settings,
+) -> Result<(), Error> {
+    // A session saved on every request may have to be loaded first.
+    let save = {
+        let mut state = if load_first {
+            handle.loaded().await?
+        } else {
+            handle.state.lock().await
+        };
+        process(handle, cookie_sent, &mut state, response, settings)
+    };
+    match save {
+        Some(save) => save_session(handle, save, response, settings).await,
+        None => Ok(()),
     }
 }
 

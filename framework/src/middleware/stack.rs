@@ -33,27 +33,32 @@ pub(crate) struct Stack<U> {
 const BUILTIN: usize = 5;
 
 impl<U: UrlConf> Stack<U> {
-    /// Answers one request with `settings`.
-    pub(crate) async fn respond(
-        &self,
+    /// Answers one request with `settings`. The request is made and resolved before the
+    /// future is, and boxed: the future keeps a pointer to it, and stays small to box itself.
+    pub(crate) fn respond(
+        self: &Arc<Self>,
         req: http::Request<Body>,
         settings: Arc<Settings>,
-    ) -> Response {
+    ) -> impl std::future::Future<Output = Response> + Send + 'static {
         let (head, body) = req.into_parts();
-        let mut request = Request::new(head, body, settings);
+        let mut request = Box::new(Request::new(head, body, settings));
         let matched =
             request.resolve_with(|path, rm| U::resolve(path.strip_prefix('/').unwrap_or(path), rm));
-        let (ran, answered) = self.process_request(&mut request).await;
-        let mut response = match answered {
-            Some(response) => response,
-            None => self.view(&mut request, matched).await,
-        };
-        // Written before the middleware see it, and again for an error one of them made.
-        errors::render(&request, &mut response, U::patterns(), &self.handlers);
-        self.process_response(&mut request, &mut response, ran)
-            .await;
-        errors::render(&request, &mut response, U::patterns(), &self.handlers);
-        response
+        let stack = self.clone();
+        async move {
+            let (ran, answered) = stack.process_request(&mut request).await;
+            let mut response = match answered {
+                Some(response) => response,
+                None => stack.view(&mut request, matched).await,
+            };
+            // Written before the middleware see it, and again for an error one of them made.
+            errors::render(&request, &mut response, U::patterns(), &stack.handlers);
+            stack
+                .process_response(&mut request, &mut response, ran)
+                .await;
+            errors::render(&request, &mut response, U::patterns(), &stack.handlers);
+            response
+        }
     }
 
     /// Each middleware's `process_request`, in order: how many ran, and the answer of the
@@ -105,18 +110,21 @@ impl<U: UrlConf> Stack<U> {
     /// The view's answer: its body read first, then a static file (DEBUG on), the view the
     /// path resolved to (a panic in it is a 500 for this request only), or a 404.
     async fn view(&self, request: &mut Request, matched: Option<U::Match>) -> Response {
-        if let Err(e) = request.read_body().await {
+        // Boxed: most requests have no body to wait for, and do not carry this future.
+        if request.has_unread_body()
+            && let Err(e) = Box::pin(request.read_body()).await
+        {
             return e.into_response();
         }
         if request.settings().debug
             && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
         {
-            let served = crate::staticfiles::serve(
+            let served = Box::pin(crate::staticfiles::serve(
                 request.settings(),
                 request.method(),
                 request.headers(),
                 rel,
-            )
+            ))
             .await;
             return served.unwrap_or_else(IntoResponse::into_response);
         }

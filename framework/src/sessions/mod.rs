@@ -45,17 +45,16 @@ pub(crate) struct State {
 
 /// What the session middleware attaches to a request: the store, and the session once the
 /// view opens it.
-#[derive(Clone)]
 pub(crate) struct SessionSlot {
     store: Arc<dyn SessionStore>,
-    handle: Arc<OnceLock<Arc<SessionHandle>>>,
+    handle: OnceLock<Arc<SessionHandle>>,
 }
 
 impl SessionSlot {
     pub(crate) fn new(store: Arc<dyn SessionStore>) -> Self {
         SessionSlot {
             store,
-            handle: Arc::default(),
+            handle: OnceLock::new(),
         }
     }
 
@@ -72,7 +71,7 @@ impl SessionSlot {
 /// The request's session handle, made now from its cookie if nothing made it before; `None`
 /// without the session middleware.
 pub(crate) fn handle_of(request: &Request) -> Option<&Arc<SessionHandle>> {
-    let slot = request.extensions().get::<SessionSlot>()?;
+    let slot = request.attached::<SessionSlot>()?;
     Some(slot.handle.get_or_init(|| {
         let settings = request.shared_settings();
         let cookie = request.cookie(&settings.session_cookie_name);
