@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// The project's settings. Keys in `settings.toml` are Django's (`DEBUG`, `ALLOWED_HOSTS`, …).
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE", deny_unknown_fields, default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE", default)]
 #[non_exhaustive]
 pub struct Settings {
     /// Debug pages and the development defaults. Off unless set, as in Django.
@@ -110,6 +110,9 @@ pub struct Settings {
     pub language_code: String,
     #[serde(skip)]
     base_dir: PathBuf,
+    /// Every key the file and the environment set, the project's own ones included.
+    #[serde(skip)]
+    table: toml::Table,
 }
 
 impl Default for Settings {
@@ -164,6 +167,7 @@ impl Default for Settings {
             time_zone: "UTC".into(),
             language_code: "en-us".into(),
             base_dir: PathBuf::from("."),
+            table: toml::Table::new(),
         }
     }
 }
@@ -202,33 +206,42 @@ impl Settings {
         Ok(settings)
     }
 
-    /// Parses settings from TOML text; errors name `file`, the line and the key.
+    /// Parses settings from TOML text; errors name `file`, the line and the key. Keys that
+    /// are not Django's or manouche's are the project's own ([`Settings::project`]); one
+    /// close to a known key is taken for a misspelling and refused.
     pub fn from_toml(text: &str, file: &Path) -> Result<Settings, ImproperlyConfigured> {
-        toml::from_str::<Settings>(text).map_err(|e| {
-            let msg = e.message().trim_end();
-            let Some(span) = e.span() else {
-                return ImproperlyConfigured(format!("{}: {msg}", file.display()));
-            };
-            let start = span.start.min(text.len());
-            let line = text[..start].matches('\n').count() + 1;
-            let line_text = text.lines().nth(line - 1).unwrap_or("");
-            match line_text.split_once('=') {
-                Some((key, _)) => ImproperlyConfigured(format!(
-                    "{}:{line}: {}: {msg}",
-                    file.display(),
-                    key.trim()
-                )),
-                None => ImproperlyConfigured(format!("{}:{line}: {msg}", file.display())),
+        let at = |e: toml::de::Error| {
+            let msg = e.message().trim_end().to_string();
+            let line = e.span().map(|span| line_of(text, span.start));
+            located(file, text, line, &msg)
+        };
+        let table: toml::Table = toml::from_str(text).map_err(at)?;
+        for key in table.keys() {
+            if let Some(known) = misspelt(key) {
+                let line = text.find(key.as_str()).map(|i| line_of(text, i));
+                return Err(located(
+                    file,
+                    text,
+                    line,
+                    &format!("unknown field `{key}`: did you mean `{known}`?"),
+                ));
             }
-        })
+        }
+        let mut settings: Settings = toml::from_str(text).map_err(at)?;
+        settings.table = table;
+        Ok(settings)
     }
 
-    /// Applies `MANOUCHE_<NAME>` variables (and `DATABASE_URL`) over the file's values.
-    /// Lists are comma-separated; booleans are `true`/`false`/`1`/`0`.
+    /// Applies `MANOUCHE_<NAME>` variables (and `DATABASE_URL`) over the file's keys, then
+    /// reads the settings again from the whole: a Django setting's value takes the type of
+    /// its default (lists are comma-separated; booleans `true`/`false`/`1`/`0`); a project's
+    /// own is a boolean or an integer when it reads as one, else text.
     pub fn apply_env(
         &mut self,
         vars: impl IntoIterator<Item = (String, String)>,
     ) -> Result<(), ImproperlyConfigured> {
+        let defaults = known_keys();
+        let mut table = self.table.clone();
         for (name, value) in vars {
             let key = match name.strip_prefix("MANOUCHE_") {
                 // Variables that steer the tools, not settings.
@@ -237,81 +250,51 @@ impl Settings {
                 None if name == "DATABASE_URL" => name.clone(),
                 None => continue,
             };
-            let toml_value = match key.as_str() {
-                "ALLOWED_HOSTS"
-                | "SECRET_KEY_FALLBACKS"
-                | "CSRF_TRUSTED_ORIGINS"
-                | "SECURE_PROXY_SSL_HEADER" => toml::Value::Array(
-                    value
-                        .split(',')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(|s| toml::Value::String(s.into()))
-                        .collect(),
-                ),
-                _ => match value.as_str() {
-                    "true" | "True" | "1" if is_bool(&key) => toml::Value::Boolean(true),
-                    "false" | "False" | "0" | "" if is_bool(&key) => toml::Value::Boolean(false),
-                    v => match v.parse::<i64>() {
-                        Ok(n) if !is_string(&key) => toml::Value::Integer(n),
-                        _ => toml::Value::String(v.into()),
-                    },
-                },
-            };
-            let mut table = toml::Table::new();
-            table.insert(key.clone(), toml_value);
-            // Re-parse this one key into a fresh Settings to type-check it, then copy it over.
-            let text = toml::to_string(&table).unwrap_or_default();
-            let one: Settings = toml::from_str(&text).map_err(|e| {
-                ImproperlyConfigured(format!(
-                    "environment variable {name}: {}",
-                    e.message().trim_end()
-                ))
-            })?;
-            self.copy_key(&key, one);
+            let bad =
+                |msg: &str| ImproperlyConfigured(format!("environment variable {name}: {msg}"));
+            if let Some(known) = misspelt(&key) {
+                return Err(bad(&format!(
+                    "unknown field `{key}`: did you mean `{known}`?"
+                )));
+            }
+            let toml_value = env_value(defaults.get(&key), &value).map_err(|m| bad(&m))?;
+            // This one key alone first, so that a wrong type names its variable.
+            let mut one = toml::Table::new();
+            one.insert(key.clone(), toml_value.clone());
+            Settings::deserialize(toml::Value::Table(one)).map_err(|e| bad(e.message()))?;
+            table.insert(key, toml_value);
         }
+        let base_dir = std::mem::take(&mut self.base_dir);
+        *self = Settings::deserialize(toml::Value::Table(table.clone()))
+            .map_err(|e| ImproperlyConfigured(e.message().to_string()))?;
+        self.base_dir = base_dir;
+        self.table = table;
         Ok(())
     }
 
-    fn copy_key(&mut self, key: &str, from: Settings) {
-        macro_rules! keys {
-            ($($k:literal => $f:ident),* $(,)?) => {
-                match key { $($k => self.$f = from.$f,)* _ => {} }
-            };
-        }
-        keys!(
-            "DEBUG" => debug, "SECRET_KEY" => secret_key, "SECRET_KEY_FALLBACKS" => secret_key_fallbacks,
-            "ALLOWED_HOSTS" => allowed_hosts, "APPEND_SLASH" => append_slash,
-            "DATA_UPLOAD_MAX_MEMORY_SIZE" => data_upload_max_memory_size,
-            "DATA_UPLOAD_MAX_NUMBER_FIELDS" => data_upload_max_number_fields,
-            "X_FRAME_OPTIONS" => x_frame_options, "SECURE_CONTENT_TYPE_NOSNIFF" => secure_content_type_nosniff,
-            "SECURE_REFERRER_POLICY" => secure_referrer_policy,
-            "SECURE_CROSS_ORIGIN_OPENER_POLICY" => secure_cross_origin_opener_policy,
-            "SECURE_HSTS_SECONDS" => secure_hsts_seconds,
-            "SECURE_HSTS_INCLUDE_SUBDOMAINS" => secure_hsts_include_subdomains,
-            "SECURE_HSTS_PRELOAD" => secure_hsts_preload, "STATIC_URL" => static_url,
-            "SECURE_SSL_REDIRECT" => secure_ssl_redirect, "SECURE_SSL_HOST" => secure_ssl_host,
-            "DATABASE_URL" => database_url, "REQUEST_HEADER_TIMEOUT" => request_header_timeout,
-            "REQUEST_BODY_TIMEOUT" => request_body_timeout,
-            "MAX_HEADER_SIZE" => max_header_size, "SHUTDOWN_TIMEOUT" => shutdown_timeout,
-            "LINGERING_CLOSE_TIMEOUT" => lingering_close_timeout,
-            "LINGERING_CLOSE_MAX_SIZE" => lingering_close_max_size,
-            "TIME_ZONE" => time_zone, "LANGUAGE_CODE" => language_code,
-            "CSRF_COOKIE_NAME" => csrf_cookie_name, "CSRF_COOKIE_AGE" => csrf_cookie_age,
-            "CSRF_COOKIE_DOMAIN" => csrf_cookie_domain, "CSRF_COOKIE_PATH" => csrf_cookie_path,
-            "CSRF_COOKIE_SECURE" => csrf_cookie_secure, "CSRF_COOKIE_HTTPONLY" => csrf_cookie_httponly,
-            "CSRF_COOKIE_SAMESITE" => csrf_cookie_samesite, "CSRF_HEADER_NAME" => csrf_header_name,
-            "CSRF_TRUSTED_ORIGINS" => csrf_trusted_origins,
-            "SECURE_PROXY_SSL_HEADER" => secure_proxy_ssl_header,
-            "SESSION_ENGINE" => session_engine, "SESSION_COOKIE_NAME" => session_cookie_name,
-            "SESSION_COOKIE_AGE" => session_cookie_age, "SESSION_COOKIE_DOMAIN" => session_cookie_domain,
-            "SESSION_COOKIE_PATH" => session_cookie_path, "SESSION_COOKIE_SECURE" => session_cookie_secure,
-            "SESSION_COOKIE_HTTPONLY" => session_cookie_httponly,
-            "SESSION_COOKIE_SAMESITE" => session_cookie_samesite,
-            "SESSION_SAVE_EVERY_REQUEST" => session_save_every_request,
-            "SESSION_EXPIRE_AT_BROWSER_CLOSE" => session_expire_at_browser_close,
-            "CSRF_USE_SESSIONS" => csrf_use_sessions, "AUTO_MIGRATE" => auto_migrate,
-        );
+    /// The project's own settings, read from the same `settings.toml` and `MANOUCHE_*`
+    /// variables as Django's: any serde struct, whose fields name its keys.
+    ///
+    /// ```
+    /// #[derive(serde::Deserialize)]
+    /// #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+    /// struct Site {
+    ///     site_name: String,
+    ///     #[serde(default)]
+    ///     tasks_per_page: u32,
+    /// }
+    ///
+    /// let settings = manouche::Settings::from_toml(
+    ///     "DEBUG = true\nSITE_NAME = \"Tasks\"\n",
+    ///     "settings.toml".as_ref(),
+    /// )?;
+    /// let site: Site = settings.project()?;
+    /// assert_eq!(site.site_name, "Tasks");
+    /// # Ok::<(), manouche::settings::ImproperlyConfigured>(())
+    /// ```
+    pub fn project<T: serde::de::DeserializeOwned>(&self) -> Result<T, ImproperlyConfigured> {
+        T::deserialize(toml::Value::Table(self.table.clone()))
+            .map_err(|e| ImproperlyConfigured(format!("the project's settings: {}", e.message())))
     }
 
     /// The project folder (where `settings.toml` is).
@@ -415,47 +398,101 @@ const NOT_SETTINGS: &[&str] = &[
     "ACCESS_LOG",
 ];
 
-fn is_bool(key: &str) -> bool {
-    matches!(
-        key,
-        "DEBUG"
-            | "APPEND_SLASH"
-            | "SECURE_CONTENT_TYPE_NOSNIFF"
-            | "SECURE_HSTS_INCLUDE_SUBDOMAINS"
-            | "SECURE_HSTS_PRELOAD"
-            | "SECURE_SSL_REDIRECT"
-            | "CSRF_COOKIE_SECURE"
-            | "CSRF_COOKIE_HTTPONLY"
-            | "SESSION_COOKIE_SECURE"
-            | "SESSION_COOKIE_HTTPONLY"
-            | "SESSION_SAVE_EVERY_REQUEST"
-            | "SESSION_EXPIRE_AT_BROWSER_CLOSE"
-            | "CSRF_USE_SESSIONS"
-            | "AUTO_MIGRATE"
-    )
+/// The line of byte `offset` in `text`, from 1.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-fn is_string(key: &str) -> bool {
-    matches!(
-        key,
-        "SECRET_KEY"
-            | "X_FRAME_OPTIONS"
-            | "SECURE_REFERRER_POLICY"
-            | "SECURE_CROSS_ORIGIN_OPENER_POLICY"
-            | "STATIC_URL"
-            | "SECURE_SSL_HOST"
-            | "DATABASE_URL"
-            | "TIME_ZONE"
-            | "LANGUAGE_CODE"
-            | "CSRF_COOKIE_NAME"
-            | "CSRF_COOKIE_DOMAIN"
-            | "CSRF_COOKIE_PATH"
-            | "CSRF_COOKIE_SAMESITE"
-            | "CSRF_HEADER_NAME"
-            | "SESSION_ENGINE"
-            | "SESSION_COOKIE_NAME"
-            | "SESSION_COOKIE_DOMAIN"
-            | "SESSION_COOKIE_PATH"
-            | "SESSION_COOKIE_SAMESITE"
-    )
+/// An error in `file` at `line`, naming the key set on that line.
+fn located(file: &Path, text: &str, line: Option<usize>, msg: &str) -> ImproperlyConfigured {
+    let Some(line) = line else {
+        return ImproperlyConfigured(format!("{}: {msg}", file.display()));
+    };
+    let line_text = text.lines().nth(line - 1).unwrap_or("");
+    match line_text.split_once('=') {
+        Some((key, _)) => {
+            ImproperlyConfigured(format!("{}:{line}: {}: {msg}", file.display(), key.trim()))
+        }
+        None => ImproperlyConfigured(format!("{}:{line}: {msg}", file.display())),
+    }
+}
+
+/// Every setting manouche reads, with its default (what the struct's own serde gives).
+fn known_keys() -> serde_json::Map<String, serde_json::Value> {
+    match serde_json::to_value(Settings::default()) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The known setting `key` is a misspelling of (`DEBGU` → `DEBUG`, `Allowed_Hosts` →
+/// `ALLOWED_HOSTS`), if any; a key far from all of them is the project's own.
+fn misspelt(key: &str) -> Option<String> {
+    let known = known_keys();
+    if known.contains_key(key) {
+        return None;
+    }
+    let upper = key.to_ascii_uppercase().replace('-', "_");
+    known
+        .keys()
+        .map(|k| (edit_distance(&upper, k), k))
+        .filter(|(d, k)| *d == 0 || (*d <= 2 && k.len() > 4))
+        .min()
+        .map(|(_, k)| k.clone())
+}
+
+/// Levenshtein distance between two ASCII keys.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b = b.as_bytes();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.bytes().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// An environment variable's text as the TOML value of a setting whose default is
+/// `default` (none: a project's own setting).
+fn env_value(default: Option<&serde_json::Value>, value: &str) -> Result<toml::Value, String> {
+    use serde_json::Value as J;
+    let boolean = |v: &str| match v {
+        "true" | "True" | "1" => Some(true),
+        "false" | "False" | "0" | "" => Some(false),
+        _ => None,
+    };
+    Ok(match default {
+        Some(J::Bool(_)) => toml::Value::Boolean(
+            boolean(value).ok_or_else(|| format!("expected a boolean, got {value:?}"))?,
+        ),
+        Some(J::Number(_)) => toml::Value::Integer(
+            value
+                .trim()
+                .parse()
+                .map_err(|_| format!("expected an integer, got {value:?}"))?,
+        ),
+        Some(J::Array(_)) => toml::Value::Array(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| toml::Value::String(s.into()))
+                .collect(),
+        ),
+        Some(_) => toml::Value::String(value.into()),
+        // A project's own: an integer or a boolean when it reads as one.
+        None => match value.parse::<i64>() {
+            Ok(n) => toml::Value::Integer(n),
+            Err(_) => match value {
+                "true" | "True" => toml::Value::Boolean(true),
+                "false" | "False" => toml::Value::Boolean(false),
+                _ => toml::Value::String(value.into()),
+            },
+        },
+    })
 }

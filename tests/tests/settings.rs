@@ -184,3 +184,82 @@ fn every_setting_is_in_the_book_with_its_real_default() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn a_misspelt_key_is_refused_with_the_one_it_looks_like() {
+    for (text, line, expected) in [
+        ("ALOWED_HOSTS = []\n", 1, "ALLOWED_HOSTS"),
+        ("DEBUG = true\nSecret_Key = \"k\"\n", 2, "SECRET_KEY"),
+        (
+            "DEBUG = true\nSESION_COOKIE_AGE = 60\n",
+            2,
+            "SESSION_COOKIE_AGE",
+        ),
+    ] {
+        let err = Settings::from_toml(text, Path::new("settings.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with(&format!("settings.toml:{line}: ")), "{err}");
+        assert!(
+            err.ends_with(&format!("did you mean `{expected}`?")),
+            "{err}"
+        );
+    }
+    let mut s = Settings::default();
+    let err = s
+        .apply_env([("MANOUCHE_ALLOWED_HOST".into(), "a".into())])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("did you mean `ALLOWED_HOSTS`?"), "{err}");
+}
+
+// ANCHOR: site
+/// A project's own settings, beside Django's.
+#[derive(Debug, serde::Deserialize, PartialEq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+struct Site {
+    site_name: String,
+    tasks_per_page: u32,
+    #[serde(default)]
+    show_banner: bool,
+}
+// ANCHOR_END: site
+
+#[test]
+fn a_projects_own_settings_are_read_from_the_file_and_the_environment() {
+    let mut s = Settings::from_toml(
+        "DEBUG = true\nSITE_NAME = \"Tasks\"\nTASKS_PER_PAGE = 20\n",
+        Path::new("settings.toml"),
+    )
+    .unwrap();
+    assert!(s.debug);
+    assert_eq!(
+        s.project::<Site>().unwrap(),
+        Site {
+            site_name: "Tasks".into(),
+            tasks_per_page: 20,
+            show_banner: false
+        }
+    );
+    s.apply_env([
+        ("MANOUCHE_TASKS_PER_PAGE".into(), "50".into()),
+        ("MANOUCHE_SHOW_BANNER".into(), "true".into()),
+        ("MANOUCHE_SITE_NAME".into(), "My tasks".into()),
+        ("MANOUCHE_DEBUG".into(), "false".into()),
+    ])
+    .unwrap();
+    assert!(!s.debug, "Django's settings still apply");
+    assert_eq!(
+        s.project::<Site>().unwrap(),
+        Site {
+            site_name: "My tasks".into(),
+            tasks_per_page: 50,
+            show_banner: true
+        }
+    );
+    // A value of the wrong type for the project's struct says so.
+    s.apply_env([("MANOUCHE_TASKS_PER_PAGE".into(), "many".into())])
+        .unwrap();
+    let err = s.project::<Site>().unwrap_err().to_string();
+    assert!(err.starts_with("the project's settings: "), "{err}");
+}
