@@ -10,6 +10,7 @@ pub mod error;
 pub mod forms;
 pub mod html;
 pub mod http;
+pub mod log;
 pub mod management;
 pub mod middleware;
 mod project;

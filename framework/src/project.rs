@@ -305,7 +305,10 @@ impl<U: UrlConf> Project<U> {
 struct Infallibly<S>(S);
 
 fn layer_failure(e: BoxError) -> Response {
-    eprintln!("Internal Server Error: a middleware layer failed: {e}");
+    tracing::error!(
+        target: crate::log::targets::ERROR,
+        "Internal Server Error: a middleware layer failed: {e}"
+    );
     let mut r = Response::new(Body::from(crate::views::defaults::page_for(
         http::StatusCode::INTERNAL_SERVER_ERROR,
     )));

@@ -108,6 +108,11 @@ pub struct Settings {
     pub time_zone: String,
     /// Language code.
     pub language_code: String,
+    /// Which events are logged, as `RUST_LOG` says it (`info`, `warn`,
+    /// `manouche::request=off,info`); `RUST_LOG` wins when set.
+    pub logging: String,
+    /// How: `"text"` (the message alone, as runserver prints) or `"json"` (one object a line).
+    pub log_format: String,
     #[serde(skip)]
     base_dir: PathBuf,
     /// Every key the file and the environment set, the project's own ones included.
@@ -166,6 +171,8 @@ impl Default for Settings {
             lingering_close_max_size: 16 * 1024 * 1024,
             time_zone: "UTC".into(),
             language_code: "en-us".into(),
+            logging: "info".into(),
+            log_format: "text".into(),
             base_dir: PathBuf::from("."),
             table: toml::Table::new(),
         }

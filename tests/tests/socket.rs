@@ -380,3 +380,46 @@ fn a_form_posts_with_its_token_and_is_refused_without_it() {
             .contains("Forbidden (CSRF token missing.): /form")
     );
 }
+
+#[test]
+fn logging_goes_through_tracing_as_text_json_and_at_the_level_asked() {
+    // Text, as runserver prints: the access log line and Django's "Not Found".
+    let server = Server::start(DEMO, &[]);
+    assert_eq!(get(server.addr, "/nope", &[]).status, 404);
+    std::thread::sleep(Duration::from_millis(200));
+    let text = server.stderr();
+    assert!(text.contains("Not Found: /nope\n"), "{text}");
+    assert!(text.contains("\"GET /nope HTTP/1.1\" 404 "), "{text}");
+
+    // JSON, one object a line, with the level and where the event came from.
+    let server = Server::start(DEMO, &[("MANOUCHE_LOG_FORMAT", "json")]);
+    assert_eq!(get(server.addr, "/nope", &[]).status, 404);
+    std::thread::sleep(Duration::from_millis(200));
+    let lines: Vec<serde_json::Value> = server
+        .stderr()
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    let not_found = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "Not Found: /nope")
+        .expect("the Not Found event");
+    assert_eq!(not_found["level"], "WARN");
+    assert_eq!(not_found["target"], "manouche::error");
+    assert!(lines.iter().any(|l| {
+        l["target"] == "manouche::request"
+            && l["fields"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("\"GET /nope HTTP/1.1\" 404")
+    }));
+
+    // LOGGING (or RUST_LOG) chooses the levels: warnings without the access log.
+    let server = Server::start(DEMO, &[("MANOUCHE_LOGGING", "warn")]);
+    assert_eq!(get(server.addr, "/nope", &[]).status, 404);
+    std::thread::sleep(Duration::from_millis(200));
+    let text = server.stderr();
+    assert!(text.contains("Not Found: /nope"), "{text}");
+    assert!(!text.contains("\"GET /nope"), "{text}");
+}

@@ -272,6 +272,9 @@ pub fn execute<U: UrlConf>(project: &Project<U>, args: &[String]) -> ExitCode {
                 .map_or(a.clone(), |f| f.to_string_lossy().into_owned())
         })
         .unwrap_or_else(|| "manage".into());
+    if let Ok(settings) = project.settings() {
+        crate::log::init(&settings);
+    }
     let Some(name) = args.get(1) else {
         let _ = help(project, &prog, None);
         return ExitCode::SUCCESS;

@@ -98,7 +98,10 @@ pub(super) fn run<U: UrlConf>(
         println!("Performing system checks...\n");
         println!("{}", super::report(&super::system_warnings(&settings)));
     } else if settings.debug {
-        eprintln!("WARNING: DEBUG is on. Turn it off in production (MANOUCHE_DEBUG=false).");
+        tracing::warn!(
+            target: crate::log::targets::SERVER,
+            "WARNING: DEBUG is on. Turn it off in production (MANOUCHE_DEBUG=false)."
+        );
     }
     if let Some(warning) = super::migrate::unapplied_warning(&settings, project.migrations(), prog)
     {

@@ -288,7 +288,7 @@ fn set_cookie(response: &mut Response, secret: &str, settings: &Settings) {
 /// The 403 page: the project's own CSRF failure page, or Django's.
 fn reject(reason: &str, request: &Request, own: Option<ErrorHandler>) -> Response {
     let path = request.path();
-    eprintln!("Forbidden ({reason}): {path}");
+    tracing::warn!(target: crate::log::targets::SECURITY, "Forbidden ({reason}): {path}");
     let context = ErrorContext {
         request_path: path,
         exception: reason,

@@ -19,6 +19,7 @@ use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 
 use crate::http::{Body, Response};
+use crate::log::targets;
 use crate::middleware::BoxFuture;
 use crate::settings::Settings;
 use crate::timezone::civil;
@@ -150,7 +151,8 @@ fn handle(
         drop(guard);
         if let Some(line) = line {
             let size = response.body().size_hint().exact().unwrap_or(0);
-            eprintln!(
+            tracing::info!(
+                target: targets::REQUEST,
                 "[{}] {line} {} {size}",
                 log_time(SystemTime::now()),
                 response.status().as_u16()
@@ -185,7 +187,7 @@ pub async fn serve(
                 Ok(c) => c,
                 Err(e) => {
                     // Out of file descriptors and the like: wait a moment, keep serving.
-                    eprintln!("accept failed: {e}");
+                    tracing::error!(target: targets::SERVER, "accept failed: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -217,7 +219,8 @@ pub async fn serve(
         .await
         .is_err()
     {
-        eprintln!(
+        tracing::warn!(
+            target: targets::SERVER,
             "Shutdown timed out after {}s; closing the remaining connections.",
             config.shutdown_timeout.as_secs()
         );

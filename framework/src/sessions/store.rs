@@ -78,7 +78,10 @@ pub fn decode(text: &str, signer: &TimestampSigner) -> Option<SessionData> {
     match signer.loads(text, None) {
         Ok(data) => Some(data),
         Err(e) => {
-            eprintln!("Session data corrupted ({e}) [manouche.security.SuspiciousSession]");
+            tracing::warn!(
+                target: crate::log::targets::SECURITY,
+                "Session data corrupted ({e}) [manouche.security.SuspiciousSession]"
+            );
             None
         }
     }

@@ -52,17 +52,22 @@ fn accepts_html(headers: &HeaderMap) -> bool {
 
 /// Logs an error as Django's handlers do (`Not Found: /path`, `Internal Server Error: /path`).
 fn log_error(err: &Error, path: &str) {
+    use crate::log::targets::{ERROR, SECURITY};
     match err.kind() {
-        ErrorKind::Internal => eprintln!(
+        ErrorKind::Internal => tracing::error!(
+            target: ERROR,
             "Internal Server Error: {path}\n{}: {} (at {})",
             err.type_name(),
             err.message(),
             err.location().unwrap_or("unknown location")
         ),
-        ErrorKind::NotFound => eprintln!("Not Found: {path}"),
-        ErrorKind::PermissionDenied => eprintln!("Forbidden ({}): {path}", err.message()),
-        ErrorKind::DisallowedHost => eprintln!("{}", err.message()),
-        _ => eprintln!(
+        ErrorKind::NotFound => tracing::warn!(target: ERROR, "Not Found: {path}"),
+        ErrorKind::PermissionDenied => {
+            tracing::warn!(target: ERROR, "Forbidden ({}): {path}", err.message())
+        }
+        ErrorKind::DisallowedHost => tracing::error!(target: SECURITY, "{}", err.message()),
+        _ => tracing::warn!(
+            target: ERROR,
             "{}: {path}",
             err.status().canonical_reason().unwrap_or("Error")
         ),
@@ -92,7 +97,13 @@ pub(crate) fn error_page(
                 status: err.status(),
             };
             handler(&context)
-                .map_err(|e| eprintln!("The project's {} page failed: {e}", err.status().as_u16()))
+                .map_err(|e| {
+                    tracing::error!(
+                        target: crate::log::targets::ERROR,
+                        "The project's {} page failed: {e}",
+                        err.status().as_u16()
+                    )
+                })
                 .ok()
         });
         (
