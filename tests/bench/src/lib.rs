@@ -1,6 +1,7 @@
 //! The load benchmark's parts: a minimal HTTP client for set-up and checks, the wrk runner
-//! and its output parser, and the server process readings (CPU time, peak RSS).
+//! and its output parser, the server process readings (CPU time, peak RSS), and the chart.
 
+pub mod chart;
 pub mod client;
 pub mod process;
 pub mod wrk;
