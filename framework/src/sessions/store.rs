@@ -137,19 +137,26 @@ fn db_error(e: diesel::result::Error) -> Error {
 
 impl DatabaseStore {
     fn load_with(&self, conn: &mut AnyConnection, key: &str) -> Result<Option<SessionData>, Error> {
-        let query = manouche_session::table
-            .filter(manouche_session::session_key.eq(key))
-            .filter(manouche_session::expire_date.gt(naive(SystemTime::now())))
-            .select(manouche_session::session_data);
+        // By key alone, the expiry checked here, and without `.first()`: SQLite (built with
+        // STAT4) takes a bound LIMIT or a bound time in the WHERE clause as part of the query
+        // plan, so each new binding made it prepare the cached statement again — a third of
+        // a session page's instructions. A key names one row at most.
+        let query = manouche_session::table.find(key).select((
+            manouche_session::session_data,
+            manouche_session::expire_date,
+        ));
         // On the concrete connection, whose statement cache keeps the prepared query (through
         // the multi-backend enum it is parsed again on every call).
-        let row: Option<String> = match conn {
-            AnyConnection::Sqlite(c) => query.first(c),
-            AnyConnection::Pg(c) => query.first(c),
+        let rows: Vec<(String, NaiveDateTime)> = match conn {
+            AnyConnection::Sqlite(c) => query.load(c),
+            AnyConnection::Pg(c) => query.load(c),
         }
-        .optional()
         .map_err(db_error)?;
-        Ok(row.and_then(|text| decode(&text, &self.signer)))
+        let row = rows.into_iter().next();
+        let now = naive(SystemTime::now());
+        Ok(row
+            .filter(|(_, expires)| *expires > now)
+            .and_then(|(text, _)| decode(&text, &self.signer)))
     }
 }
 
