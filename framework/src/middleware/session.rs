@@ -53,7 +53,9 @@ impl Middleware for SessionMiddleware {
     async fn process_request(&self, request: &mut Request) -> Option<Response> {
         match self.store(request.settings()) {
             Ok(store) => {
-                request.attach(SessionSlot::new(store));
+                let cookie = request.cookie(&request.settings().session_cookie_name);
+                let slot = SessionSlot::new(store, cookie);
+                request.attach(slot);
                 None
             }
             Err(message) => Some(Error::new(ErrorKind::Internal, message).into_response()),
@@ -65,7 +67,7 @@ impl Middleware for SessionMiddleware {
             return;
         };
         let settings = request.settings();
-        let sent = request.cookie(&settings.session_cookie_name);
+        let sent = slot.cookie();
         let save_every = sent.filter(|key| settings.session_save_every_request && valid_key(key));
         let handle = match (slot.opened(), save_every) {
             (Some(handle), _) => handle.clone(),

@@ -13,8 +13,8 @@ use super::{
 use crate::error::{Error, ErrorKind};
 use crate::http::{Body, IntoResponse, Request, Response};
 use crate::settings::Settings;
-use crate::urls::{Dispatch, UrlConf};
-use crate::views::{CatchPanic, ErrorHandlers, catch_panic, errors};
+use crate::urls::UrlConf;
+use crate::views::{Called, CatchPanic, ErrorHandlers, catch_panic, errors};
 
 /// The middleware of a project with root URLconf `U`, in Django's order, and its views.
 pub(crate) struct Stack<U> {
@@ -140,8 +140,8 @@ impl<U: UrlConf> Stack<U> {
         };
         // A plain `fn` view answers at once; an `async fn` view's future is awaited.
         let answered = match catch_panic(|| U::dispatch(matched, request)) {
-            Ok(Dispatch::Now(response)) => Ok(response),
-            Ok(Dispatch::Later(future)) => CatchPanic::new(future).await,
+            Ok(Called::Now(response)) => Ok(response),
+            Ok(Called::Later(future)) => CatchPanic::new(future).await,
             Err(e) => Err(e),
         };
         answered.unwrap_or_else(IntoResponse::into_response)

@@ -47,15 +47,23 @@ pub(crate) struct State {
 /// view opens it.
 pub(crate) struct SessionSlot {
     store: Arc<dyn SessionStore>,
+    /// The session cookie's value, read once.
+    cookie: Option<String>,
     handle: OnceLock<Arc<SessionHandle>>,
 }
 
 impl SessionSlot {
-    pub(crate) fn new(store: Arc<dyn SessionStore>) -> Self {
+    pub(crate) fn new(store: Arc<dyn SessionStore>, cookie: Option<&str>) -> Self {
         SessionSlot {
             store,
+            cookie: cookie.map(str::to_owned),
             handle: OnceLock::new(),
         }
+    }
+
+    /// The session cookie the client sent.
+    pub(crate) fn cookie(&self) -> Option<&str> {
+        self.cookie.as_deref()
     }
 
     pub(crate) fn store(&self) -> &Arc<dyn SessionStore> {
@@ -73,9 +81,11 @@ impl SessionSlot {
 pub(crate) fn handle_of(request: &Request) -> Option<&Arc<SessionHandle>> {
     let slot = request.attached::<SessionSlot>()?;
     Some(slot.handle.get_or_init(|| {
-        let settings = request.shared_settings();
-        let cookie = request.cookie(&settings.session_cookie_name);
-        Arc::new(SessionHandle::new(slot.store.clone(), settings, cookie))
+        Arc::new(SessionHandle::new(
+            slot.store.clone(),
+            request.shared_settings(),
+            slot.cookie(),
+        ))
     }))
 }
 

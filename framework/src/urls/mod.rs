@@ -31,21 +31,16 @@ pub trait UrlConf: 'static {
     fn dispatch(m: Self::Match, request: &mut Request) -> Dispatch<'_>;
 }
 
-/// What [`UrlConf::dispatch`] returns: a plain `fn` view's response, or an `async fn`
-/// view's future, boxed at its own size.
-pub enum Dispatch<'a> {
-    /// The view answered at once.
-    Now(Response),
-    /// The view's future.
-    Later(std::pin::Pin<Box<dyn Future<Output = Response> + Send + 'a>>),
-}
+/// What [`UrlConf::dispatch`] returns: what calling the view gave, its future (if any)
+/// boxed at its own size.
+pub type Dispatch<'a> = Called<std::pin::Pin<Box<dyn Future<Output = Response> + Send + 'a>>>;
 
 impl<'a> Dispatch<'a> {
     /// Calls `view`: what a `urlpatterns!` route's dispatch arm does.
     pub fn call<V: View>(view: V, request: &'a mut Request) -> Self {
         match view.call(request) {
-            Called::Now(response) => Dispatch::Now(response),
-            Called::Later(future) => Dispatch::Later(Box::pin(future)),
+            Called::Now(response) => Called::Now(response),
+            Called::Later(future) => Called::Later(Box::pin(future)),
         }
     }
 }
