@@ -13,7 +13,6 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::http::{Body, BoxError, Response};
-use crate::management::Command;
 use crate::middleware::BoxFuture;
 use crate::middleware::stack::Stack;
 use crate::middleware::{
@@ -192,7 +191,7 @@ impl<U: UrlConf> Project<U> {
         mut self,
         name: &'static str,
         help: &'static str,
-        run: fn(&[String]) -> Result<(), crate::management::CommandError>,
+        run: fn(&[String]) -> Result<(), CommandError>,
     ) -> Self {
         self.commands.push(Command { name, help, run });
         self
@@ -292,12 +291,6 @@ impl<U: UrlConf> Project<U> {
         }
         service
     }
-
-    /// Runs the command named on the command line, as Django's `manage.py` does.
-    pub fn execute_from_command_line(self) -> std::process::ExitCode {
-        let args: Vec<String> = std::env::args().collect();
-        crate::management::execute(&self, &args)
-    }
 }
 
 /// A user layer's service whose errors become 500 pages and whose body becomes ours.
@@ -343,4 +336,33 @@ where
             })
         })
     }
+}
+
+/// A command failed; printed as Django prints it: `CommandError: …`, exit status 1.
+#[derive(Debug)]
+pub struct CommandError(pub String);
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CommandError {}
+
+impl From<crate::settings::ImproperlyConfigured> for CommandError {
+    fn from(e: crate::settings::ImproperlyConfigured) -> Self {
+        CommandError(e.0)
+    }
+}
+
+/// A project's own command.
+#[derive(Debug, Clone)]
+pub struct Command {
+    /// What is typed after the binary's name.
+    pub name: &'static str,
+    /// One line for `help`.
+    pub help: &'static str,
+    /// The work; it gets the arguments after the name.
+    pub run: fn(&[String]) -> Result<(), CommandError>,
 }

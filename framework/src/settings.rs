@@ -339,20 +339,6 @@ impl Settings {
         Ok(())
     }
 
-    /// Django's `request.is_secure()`: the header SECURE_PROXY_SSL_HEADER names decides when
-    /// the proxy sent it (its first value, before any `,`); otherwise whether the server
-    /// itself terminated TLS for the request ([`ServedOverTls`](crate::http::ServedOverTls)).
-    /// A URI's own `https://` scheme is the client's word, and is not trusted.
-    pub fn is_secure(&self, headers: &http::HeaderMap, extensions: &http::Extensions) -> bool {
-        if let [name, value] = self.secure_proxy_ssl_header.as_slice()
-            && let Some(sent) = headers.get(crate::http::header_name_of(name))
-        {
-            let first = sent.to_str().ok().and_then(|v| v.split(',').next());
-            return first.is_some_and(|v| v.trim() == value);
-        }
-        extensions.get::<crate::http::ServedOverTls>().is_some()
-    }
-
     /// ALLOWED_HOSTS as Django applies it: with DEBUG on and the list empty, the local names.
     pub fn effective_allowed_hosts(&self) -> std::borrow::Cow<'_, [String]> {
         if self.debug && self.allowed_hosts.is_empty() {

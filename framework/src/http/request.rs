@@ -167,8 +167,7 @@ impl Request {
     /// Whether the request came over HTTPS (Django's `is_secure()`: SECURE_PROXY_SSL_HEADER,
     /// or TLS the server terminated).
     pub fn is_secure(&self) -> bool {
-        self.settings
-            .is_secure(&self.head.headers, &self.head.extensions)
+        is_secure(&self.settings, &self.head.headers, &self.head.extensions)
     }
 
     /// The project's settings.
@@ -238,6 +237,20 @@ impl Request {
     pub fn version(&self) -> http::Version {
         self.head.version
     }
+}
+
+/// Django's `request.is_secure()`: the header SECURE_PROXY_SSL_HEADER names decides when
+/// the proxy sent it (its first value, before any `,`); otherwise whether the server itself
+/// terminated TLS for the request ([`ServedOverTls`](super::ServedOverTls)). A URI's own
+/// `https://` scheme is the client's word, and is not trusted.
+fn is_secure(settings: &Settings, headers: &HeaderMap, extensions: &http::Extensions) -> bool {
+    if let [name, value] = settings.secure_proxy_ssl_header.as_slice()
+        && let Some(sent) = headers.get(super::header_name_of(name))
+    {
+        let first = sent.to_str().ok().and_then(|v| v.split(',').next());
+        return first.is_some_and(|v| v.trim() == value);
+    }
+    extensions.get::<super::ServedOverTls>().is_some()
 }
 
 /// Ordered multi-valued parameters (Django's `QueryDict`): `get` gives the last value of a key.

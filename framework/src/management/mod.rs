@@ -11,34 +11,7 @@ use crate::urls::UrlConf;
 
 pub use runserver::parse_addrport;
 
-/// A command failed; printed as Django prints it: `CommandError: …`, exit status 1.
-#[derive(Debug)]
-pub struct CommandError(pub String);
-
-impl std::fmt::Display for CommandError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for CommandError {}
-
-impl From<crate::settings::ImproperlyConfigured> for CommandError {
-    fn from(e: crate::settings::ImproperlyConfigured) -> Self {
-        CommandError(e.0)
-    }
-}
-
-/// A project's own command.
-#[derive(Debug, Clone)]
-pub struct Command {
-    /// What is typed after the binary's name.
-    pub name: &'static str,
-    /// One line for `help`.
-    pub help: &'static str,
-    /// The work; it gets the arguments after the name.
-    pub run: fn(&[String]) -> Result<(), CommandError>,
-}
+pub use crate::project::{Command, CommandError};
 
 /// A built-in command: the app `help` lists it under, its usage line, what it does, and
 /// the work. `execute` runs what this table names, so `help` cannot leave one out.
@@ -300,5 +273,13 @@ pub fn execute<U: UrlConf>(project: &Project<U>, args: &[String]) -> ExitCode {
             eprintln!("CommandError: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+impl<U: UrlConf> Project<U> {
+    /// Runs the command named on the command line, as Django's `manage.py` does.
+    pub fn execute_from_command_line(self) -> std::process::ExitCode {
+        let args: Vec<String> = std::env::args().collect();
+        execute(&self, &args)
     }
 }
