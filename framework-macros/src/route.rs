@@ -10,7 +10,24 @@ pub enum Piece {
     Capture { converter: String, name: String },
 }
 
-pub const BUILTIN_CONVERTERS: &[&str] = &["str", "int", "slug", "uuid", "path"];
+/// Django's converters: the name a route uses, and the type in
+/// `manouche::__private::converters` that matches it. The one list of them.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("str", "Str"),
+    ("int", "Int"),
+    ("slug", "Slug"),
+    ("uuid", "Uuid"),
+    ("path", "Path"),
+];
+
+/// Whether `name` is one of Django's converters.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTIN.iter().any(|(n, _)| *n == name)
+}
+
+/// Most captures a route may have: the resolver match keeps them in place. The runtime's
+/// `MAX_CAPTURES` is the same number, checked where `urlpatterns!` expands.
+pub const MAX_CAPTURES: usize = 16;
 
 /// Splits `route` into pieces. `known` says whether a converter name exists.
 pub fn parse(route: &str, known: impl Fn(&str) -> bool) -> Result<Vec<Piece>, String> {

@@ -11,7 +11,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, LitStr, Token};
 
 use crate::chain::{ModuleData, State};
-use crate::route::{self, BUILTIN_CONVERTERS, Piece};
+use crate::route::{self, Piece};
 use crate::urlpatterns::{Registered, converter_path};
 
 /// `"ns:name"` then positional or `key = value` arguments; from a template, first
@@ -382,7 +382,7 @@ fn expand(query: &Query, endpoint: &Endpoint) -> syn::Result<TokenStream> {
     for ((name, converter), expr) in params.iter().zip(&ordered) {
         if let Expr::Lit(lit) = expr
             && let Lit::Str(s) = &lit.lit
-            && BUILTIN_CONVERTERS.contains(converter)
+            && route::is_builtin(converter)
             && route::builtin_matches(converter, &s.value()) == Some(false)
         {
             return Err(syn::Error::new(

@@ -8,7 +8,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Ident, LitStr, Path, Token};
 
-use crate::route::{self, BUILTIN_CONVERTERS, Piece};
+use crate::route::{self, Piece};
 
 /// `path("route", target, name = "n")`.
 pub struct Entry {
@@ -192,14 +192,7 @@ pub fn converter_path(name: &str, registered: &[Registered]) -> Option<TokenStre
         let ty = &r.ty;
         return Some(quote!(#ty));
     }
-    let ty = match name {
-        "str" => "Str",
-        "int" => "Int",
-        "slug" => "Slug",
-        "uuid" => "Uuid",
-        "path" => "Path",
-        _ => return None,
-    };
+    let (_, ty) = route::BUILTIN.iter().find(|(n, _)| *n == name)?;
     let ty = Ident::new(ty, Span::call_site());
     Some(quote!(::manouche::__private::converters::#ty))
 }
@@ -235,7 +228,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     check_names(&parsed.entries)?;
     for (i, r) in parsed.converters.iter().enumerate() {
         let name = r.name.value();
-        if BUILTIN_CONVERTERS.contains(&name.as_str())
+        if route::is_builtin(&name)
             || parsed.converters[..i]
                 .iter()
                 .any(|o| o.name.value() == name)
@@ -289,10 +282,10 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             })
             .collect();
         let n_caps = captures.len();
-        if n_caps > 16 {
+        if n_caps > route::MAX_CAPTURES {
             return Err(syn::Error::new(
                 span,
-                "a route may have at most 16 captures",
+                format!("a route may have at most {} captures", route::MAX_CAPTURES),
             ));
         }
         // How many '/' a matching path has: fixed, unless a capture may hold '/'. The
@@ -415,6 +408,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
         }
     }
     let n = parsed.entries.len();
+    let max_caps = route::MAX_CAPTURES;
     let app_tokens = match &app_name {
         Some(a) => quote!(::core::option::Option::Some(#a)),
         None => quote!(::core::option::Option::None),
@@ -435,6 +429,9 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     });
     Ok(quote! {
         #app_check
+
+        // The limit checked above is the runtime's.
+        const _: () = ::core::assert!(#max_caps == ::manouche::__private::MAX_CAPTURES);
 
         #[doc(hidden)]
         #[allow(private_interfaces, non_camel_case_types)]

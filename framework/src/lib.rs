@@ -63,7 +63,8 @@ pub mod __private {
     pub use crate::urls::converters;
     pub use crate::urls::reverse::{UrlArg, UrlPiece, build_url};
     pub use crate::urls::{
-        ConverterRef, Dispatch, Pattern, ResolverMatch, Segment, Target, UrlConf, match_segments,
+        ConverterRef, Dispatch, MAX_CAPTURES, Pattern, ResolverMatch, Segment, Target, UrlConf,
+        match_segments,
     };
     pub use crate::views::{Called, View};
     pub use askama;
