@@ -15,6 +15,7 @@ pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
 pub(crate) use form::{FieldCount, is_form_urlencoded, last_value};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 pub(crate) use path::SharedPath;
+pub use path::decode_path;
 pub(crate) use read_body::read_body;
 pub use request::{QueryDict, Request};
 pub(crate) use response::patch_vary;

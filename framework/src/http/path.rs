@@ -43,7 +43,7 @@ impl SharedPath {
 /// escapes, or when the URI has no path (`/`). Most requests need none.
 pub(crate) fn decoded_copy(sent: Option<&PathAndQuery>) -> Option<Arc<str>> {
     match sent {
-        Some(pq) if pq.path().contains('%') => Some(crate::urls::decode_path(pq.path()).into()),
+        Some(pq) if pq.path().contains('%') => Some(decode_path(pq.path()).into()),
         Some(_) => None,
         None => Some(Arc::from("/")),
     }
@@ -68,6 +68,33 @@ impl Deref for SharedPath {
 impl fmt::Debug for SharedPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&**self, f)
+    }
+}
+
+/// Decodes `%XX` escapes as Django does for `path_info`; bytes that are not UTF-8 stay escaped.
+pub fn decode_path(raw: &str) -> String {
+    if !raw.contains('%') {
+        return raw.to_owned();
+    }
+    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
+    let mut out = String::with_capacity(bytes.len());
+    let mut rest = &bytes[..];
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                return out;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(good).unwrap_or_default());
+                let n = e.error_len().unwrap_or(bad.len());
+                for b in &bad[..n] {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+                rest = &bad[n..];
+            }
+        }
     }
 }
 

@@ -10,7 +10,6 @@ use http::{HeaderMap, Method, request::Parts};
 use super::{Body, SharedPath};
 use crate::error::Error;
 use crate::settings::Settings;
-use crate::urls::ResolverMatch;
 
 /// An HTTP request. Its body is read (within DATA_UPLOAD_MAX_MEMORY_SIZE) before the view
 /// runs, or earlier by a middleware that needs it (the CSRF check of a form).
@@ -22,8 +21,7 @@ pub struct Request {
     /// URI's own.
     decoded_path: Option<Arc<str>>,
     settings: Arc<Settings>,
-    resolver_match: Option<ResolverMatch>,
-    /// What the built-in middleware attached (the session's, the CSRF state's).
+    /// What the resolver and the built-in middleware attached (the session's, the CSRF state's).
     slots: super::slots::Slots,
 }
 
@@ -49,7 +47,6 @@ impl Request {
             body,
             decoded_path,
             settings,
-            resolver_match: None,
             slots: Default::default(),
         }
     }
@@ -185,30 +182,8 @@ impl Request {
         &self.settings
     }
 
-    /// Which route matched: view, route, names (Django's `request.resolver_match`).
-    pub fn resolver_match(&self) -> Option<&ResolverMatch> {
-        self.resolver_match.as_ref()
-    }
-
-    /// Resolves the request's path with `resolve`, which fills the request's resolver match
-    /// in place (its captures point into the path, which it shares); cleared on no match.
-    pub(crate) fn resolve_with<R>(
-        &mut self,
-        resolve: impl FnOnce(&str, &mut ResolverMatch) -> Option<R>,
-    ) -> Option<R> {
-        let rm = ResolverMatch::for_path(self.shared_path());
-        let path = match &self.decoded_path {
-            Some(decoded) => decoded,
-            None => self.head.uri.path(),
-        };
-        let matched = resolve(path, self.resolver_match.insert(rm));
-        if matched.is_none() {
-            self.resolver_match = None;
-        }
-        matched
-    }
-
-    /// Attaches a built-in middleware's value, under a type only its module defines.
+    /// Attaches a value of the resolver's or a built-in middleware's, under a type only its
+    /// module defines.
     pub(crate) fn attach<T: std::any::Any + Send + Sync>(&mut self, value: T) {
         self.slots.attach(value);
     }

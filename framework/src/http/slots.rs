@@ -8,10 +8,11 @@ use std::sync::Arc;
 /// A value attached to a request.
 type Slot = Arc<dyn Any + Send + Sync>;
 
-/// A request's attached values: two in place, more in a vector.
+/// A request's attached values: three in place (the resolver match, the session's, the
+/// CSRF state's), more in a vector.
 #[derive(Default)]
 pub(crate) struct Slots {
-    inline: [Option<Slot>; 2],
+    inline: [Option<Slot>; 3],
     more: Vec<Slot>,
 }
 
@@ -71,6 +72,7 @@ mod tests {
         assert_eq!(slots.get::<u64>(), None);
         slots.attach(5u32);
         assert_eq!(slots.shared::<u32>().as_deref(), Some(&5));
+        slots.attach(6u16);
         assert_eq!(slots.more.len(), 1);
     }
 }

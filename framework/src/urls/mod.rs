@@ -4,16 +4,18 @@
 pub mod converters;
 mod matcher;
 pub(crate) mod reverse;
+mod view;
 
 use std::future::Future;
 use std::sync::OnceLock;
 
+pub use crate::http::decode_path;
 pub use converters::{Converter, FromPathParam, ToUrl};
 pub use matcher::match_segments;
 pub use reverse::{NoReverseMatch, quote, reverse, reverse_kwargs, reverse_with};
+pub use view::{Called, View};
 
 use crate::http::{Request, Response, SharedPath};
-use crate::views::{Called, View};
 
 /// A URLconf module: what `urlpatterns!` generates as the module's `UrlConf` type.
 pub trait UrlConf: 'static {
@@ -308,30 +310,24 @@ pub fn resolve(path: &str) -> Option<ResolverMatch> {
     (ROOT.get()?.resolve)(path)
 }
 
-/// Decodes `%XX` escapes as Django does for `path_info`; bytes that are not UTF-8 stay escaped.
-pub fn decode_path(raw: &str) -> String {
-    if !raw.contains('%') {
-        return raw.to_owned();
+impl Request {
+    /// Which route matched: view, route, names (Django's `request.resolver_match`).
+    pub fn resolver_match(&self) -> Option<&ResolverMatch> {
+        self.attached()
     }
-    let bytes: Vec<u8> = percent_encoding::percent_decode_str(raw).collect();
-    let mut out = String::with_capacity(bytes.len());
-    let mut rest = &bytes[..];
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                out.push_str(s);
-                return out;
-            }
-            Err(e) => {
-                let (good, bad) = rest.split_at(e.valid_up_to());
-                out.push_str(std::str::from_utf8(good).unwrap_or_default());
-                let n = e.error_len().unwrap_or(bad.len());
-                for b in &bad[..n] {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-                rest = &bad[n..];
-            }
+
+    /// Resolves the request's path with `resolve`, which fills a resolver match (its
+    /// captures point into the path, which it shares); kept on the request when it matched.
+    pub(crate) fn resolve_with<R>(
+        &mut self,
+        resolve: impl FnOnce(&str, &mut ResolverMatch) -> Option<R>,
+    ) -> Option<R> {
+        let mut rm = ResolverMatch::for_path(self.shared_path());
+        let matched = resolve(self.path(), &mut rm);
+        if matched.is_some() {
+            self.attach(rm);
         }
+        matched
     }
 }
 
