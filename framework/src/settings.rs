@@ -223,8 +223,9 @@ impl Settings {
             located(file, text, line, &msg)
         };
         let table: toml::Table = toml::from_str(text).map_err(at)?;
+        let defaults = known_keys();
         for key in table.keys() {
-            if let Some(known) = misspelt(key) {
+            if let Some(known) = misspelt(key, &defaults) {
                 let line = text.find(key.as_str()).map(|i| line_of(text, i));
                 return Err(located(
                     file,
@@ -259,7 +260,7 @@ impl Settings {
             };
             let bad =
                 |msg: &str| ImproperlyConfigured(format!("environment variable {name}: {msg}"));
-            if let Some(known) = misspelt(&key) {
+            if let Some(known) = misspelt(&key, &defaults) {
                 return Err(bad(&format!(
                     "unknown field `{key}`: did you mean `{known}`?"
                 )));
@@ -420,8 +421,7 @@ fn known_keys() -> serde_json::Map<String, serde_json::Value> {
 
 /// The known setting `key` is a misspelling of (`DEBGU` → `DEBUG`, `Allowed_Hosts` →
 /// `ALLOWED_HOSTS`), if any; a key far from all of them is the project's own.
-fn misspelt(key: &str) -> Option<String> {
-    let known = known_keys();
+fn misspelt(key: &str, known: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
     if known.contains_key(key) {
         return None;
     }

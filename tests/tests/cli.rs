@@ -54,6 +54,23 @@ fn new_project(name: &str) -> PathBuf {
     root
 }
 
+/// `cargo test` in the project at `root`, without the caller's DATABASE_URL: whether it
+/// passed, and its stdout and stderr.
+fn cargo_test(root: &Path) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO"))
+        .args(["test", "--offline"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn cargo_build(root: &Path) {
     let out = Command::new(env!("CARGO"))
         .args(["build", "--offline", "--quiet"])
@@ -71,19 +88,8 @@ fn cargo_build(root: &Path) {
 #[test]
 fn a_new_project_s_own_tests_pass_and_leave_its_database_alone() {
     let root = new_project("tested_site");
-    let out = Command::new(env!("CARGO"))
-        .args(["test", "--offline"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, stdout, stderr) = cargo_test(&root);
+    assert!(ok, "{stdout}\n{stderr}");
     assert!(
         stdout.contains("test the_start_page_says_the_install_worked ... ok"),
         "{stdout}"
@@ -430,18 +436,10 @@ fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
     std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     cargo_build(&root);
     // The Testing chapter's tests pass in the reader's project, and leave its database alone.
-    let tested = Command::new(env!("CARGO"))
-        .args(["test", "--offline"])
-        .current_dir(&root)
-        .env("CARGO_TARGET_DIR", workspace().join("target/e2e"))
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    let out = String::from_utf8_lossy(&tested.stdout);
+    let (ok, out, stderr) = cargo_test(&root);
     assert!(
-        tested.status.success() && out.contains("test result: ok. 4 passed"),
-        "{out}\n{}",
-        String::from_utf8_lossy(&tested.stderr)
+        ok && out.contains("test result: ok. 4 passed"),
+        "{out}\n{stderr}"
     );
     assert!(!root.join("db.sqlite3").exists());
     let bin = workspace().join("target/e2e/debug").join(&name);

@@ -73,7 +73,8 @@ async fn read_body_within(headers: &HeaderMap, body: Body, limits: Limits) -> Re
             return Err(too_big());
         }
         FieldCount::check(limits.fields, bytes)?;
-        return Ok(Bytes::copy_from_slice(bytes));
+        // Already whole: handed on as it is, not copied.
+        return body.collect_bytes().await.map_err(unreadable);
     }
     let announced = headers
         .get(header::CONTENT_LENGTH)

@@ -36,12 +36,11 @@ impl Middleware for CsrfMiddleware {
     /// Django's `process_request` and `process_view`: the secret from the cookie (or the
     /// session), then the checks of an unsafe method.
     async fn process_request(&self, request: &mut Request) -> Option<Response> {
-        let settings = request.shared_settings();
-        let sent = if settings.csrf_use_sessions {
+        let sent = if request.settings().csrf_use_sessions {
             Box::pin(secret_in_session(request)).await
         } else {
             request
-                .cookie(&settings.csrf_cookie_name)
+                .cookie(&request.settings().csrf_cookie_name)
                 .map(str::to_owned)
         };
         request.attach(CsrfSlot::new(sent));
@@ -58,7 +57,7 @@ impl Middleware for CsrfMiddleware {
             return None;
         }
         // The checks are boxed: most requests are safe, and do not carry their future.
-        match Box::pin(check(request, &settings)).await {
+        match Box::pin(check(request)).await {
             Ok(()) => None,
             Err(Refusal::Reason(reason)) => Some(reject(&reason, request, self.failure)),
             Err(Refusal::Body(e)) => Some(e.into_response()),
@@ -245,7 +244,8 @@ enum Refusal {
 }
 
 /// Django's `process_view` checks, in its order.
-async fn check(request: &mut Request, settings: &Settings) -> Result<(), Refusal> {
+async fn check(request: &mut Request) -> Result<(), Refusal> {
+    let settings = &request.shared_settings();
     let host = request.host().to_owned();
     let secure = request.is_secure();
     if let Some(origin) = request.header("origin") {

@@ -87,15 +87,7 @@ impl Middleware for SessionMiddleware {
         };
         // Boxed: most requests never open their session, and do not carry this future.
         let (cookie_sent, load_first) = (sent.is_some(), save_every.is_some());
-        let settings = request.shared_settings();
-        if let Err(e) = Box::pin(finish(
-            &handle,
-            cookie_sent,
-            load_first,
-            response,
-            &settings,
-        ))
-        .await
+        if let Err(e) = Box::pin(finish(&handle, cookie_sent, load_first, response, settings)).await
         {
             *response = e.into_response();
         }
