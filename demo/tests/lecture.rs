@@ -19,7 +19,9 @@ async fn greet_says_hello_with_the_name_capitalized() {
 #[manouche::test]
 async fn an_added_task_is_listed_from_the_session() {
     let mut client = Client::new(&demo::project());
-    client.get("/tasks/").await.assert_contains("No tasks.");
+    let list = client.get("/tasks/").await;
+    list.assert_contains("No tasks.");
+    list.assert_contains("<p>0 tasks</p>");
 
     let response = client
         .post("/tasks/add", &[("task", "Buy milk"), ("priority", "3")])
@@ -27,10 +29,9 @@ async fn an_added_task_is_listed_from_the_session() {
     response.assert_redirects("/tasks/");
 
     // The client keeps the session cookie, as a browser does.
-    client
-        .get("/tasks/")
-        .await
-        .assert_contains("<li>Buy milk</li>");
+    let list = client.get("/tasks/").await;
+    list.assert_contains("<li>Buy milk</li>");
+    list.assert_contains("<p>1 task</p>");
 }
 // ANCHOR_END: tasks
 

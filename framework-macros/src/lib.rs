@@ -5,6 +5,7 @@ mod app;
 mod chain;
 mod form;
 mod route;
+mod suggest;
 mod template;
 mod template_syntax;
 mod test_fn;

@@ -11,7 +11,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{DeriveInput, LitStr, Meta, Token};
 
-use crate::template_syntax::rewrite;
+use crate::template_syntax::{Library, rewrite};
 
 /// Where templates are looked up, in order: the project's folder, the `templates/` beside
 /// the file that derives the template, then each app's.
@@ -84,8 +84,65 @@ fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
+/// The project's tag libraries (Django's `templatetags` packages): every
+/// `src/templatetags/<name>.rs` and `src/<app>/templatetags/<name>.rs`, with the `pub fn`s
+/// each defines (its filters).
+pub fn libraries(manifest: &Path) -> Vec<Library> {
+    let src = manifest.join("src");
+    let mut folders = vec![(src.join("templatetags"), "crate::templatetags".to_string())];
+    if let Ok(rd) = std::fs::read_dir(&src) {
+        let mut apps: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+        apps.sort();
+        for app in apps {
+            if let Some(name) = app.file_name().and_then(|n| n.to_str())
+                && app.join("templatetags").is_dir()
+            {
+                folders.push((
+                    app.join("templatetags"),
+                    format!("crate::{name}::templatetags"),
+                ));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (folder, module) in folders {
+        let Ok(rd) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        let mut files: Vec<_> = rd.filter_map(Result::ok).map(|e| e.path()).collect();
+        files.sort();
+        for file in files {
+            let Some(name) = file.file_stem().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if name == "mod" || file.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            let filters = text
+                .split("pub fn ")
+                .skip(1)
+                .filter_map(|rest| {
+                    let n: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    (!n.is_empty()).then_some(n)
+                })
+                .collect();
+            out.push(Library {
+                name: name.to_string(),
+                module: format!("{module}::{name}"),
+                filters,
+            });
+        }
+    }
+    out
+}
+
 fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
     let root = out_dir.join("manouche-templates");
+    let libraries = libraries(manifest);
     let mut files = BTreeMap::new();
     for dir in template_dirs(manifest) {
         let mut found = Vec::new();
@@ -112,7 +169,7 @@ fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
         })?;
         // A template that cannot be rewritten fails only the derives that use it.
         let label = shown.to_string_lossy();
-        let rewritten = match rewrite(&text, &label) {
+        let rewritten = match rewrite(&text, &label, &libraries) {
             Ok((rewritten, _)) => rewritten,
             Err(e) => format!(
                 "{{{{ core::compile_error!({:?}) }}}}",
@@ -183,12 +240,15 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
             }
             Meta::NameValue(nv) if nv.path.is_ident("source") => {
                 let src = string_literal(&nv.value, "source")?;
-                let (text, _) = rewrite(&src.value(), "(inline source)").map_err(|e| {
-                    syn::Error::new(
-                        src.span(),
-                        format!("inline template, line {}: {}", e.line, e.message),
-                    )
-                })?;
+                let manifest =
+                    PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+                let (text, _) = rewrite(&src.value(), "(inline source)", &libraries(&manifest))
+                    .map_err(|e| {
+                        syn::Error::new(
+                            src.span(),
+                            format!("inline template, line {}: {}", e.line, e.message),
+                        )
+                    })?;
                 let lit = LitStr::new(&text, src.span());
                 rest.push(quote!(source = #lit));
             }
@@ -280,6 +340,12 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     let generated = askama_derive::derive_template(rewritten, || {
         quote!(
             use ::manouche::__private::askama;
+            // The ways a compiled template reads its values (see `tpl`).
+            #[allow(unused_imports)]
+            use ::manouche::__private::tpl::{
+                EscDisplay as _, EscHtml as _, EscStr as _, EscValue as _, LenExact as _,
+                LenValue as _, ViaHtml as _, ViaText as _, ViaToValue as _,
+            };
         )
     });
     let generated = point_errors_at_originals(generated, &mirror, &manifest);

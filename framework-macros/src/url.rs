@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use crate::suggest::closest;
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
@@ -166,30 +167,6 @@ fn walk(
             (None, None) => {}
         }
     }
-}
-
-/// Levenshtein distance, for "did you mean".
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
-fn closest<'a>(wanted: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    options
-        .map(|o| (distance(wanted, o), o))
-        .filter(|(d, o)| *d <= (wanted.len().max(o.len()) / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, o)| o)
 }
 
 fn not_found(query: &LitStr, endpoints: &[Endpoint]) -> syn::Error {

@@ -39,3 +39,46 @@ pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     }
     table
 }
+
+/// Django's `strip_tags`: the text without tags and comments (`<` that starts no tag
+/// stays), repeated until nothing changes.
+pub fn strip_tags(s: &str) -> String {
+    let mut text = s.to_string();
+    loop {
+        let next = strip_once(&text);
+        if next == text || !next.contains('<') {
+            return next;
+        }
+        text = next;
+    }
+}
+
+fn strip_once(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let starts_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!' || c == '?');
+        if !starts_tag {
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        let end = if after.starts_with("!--") {
+            after.find("-->").map(|e| e + 3)
+        } else {
+            after.find('>').map(|e| e + 1)
+        };
+        match end {
+            Some(e) => rest = &after[e..],
+            // An unclosed tag swallows the rest, as Python's HTMLParser does.
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -14,6 +14,7 @@ pub mod log;
 pub mod management;
 pub mod middleware;
 mod project;
+mod python;
 pub mod server;
 pub mod sessions;
 pub mod settings;
@@ -68,6 +69,13 @@ pub mod __private {
     };
     pub use crate::views::{Called, View};
     pub use askama;
+
+    /// What compiled templates call.
+    pub mod tpl {
+        pub use crate::templates::Value;
+        pub use crate::templates::filters;
+        pub use crate::templates::runtime::*;
+    }
 
     /// `{% url … as var %}`.
     pub fn url_or_empty(url: impl crate::templates::UrlOrEmpty) -> String {

@@ -2,6 +2,22 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The months' names in English, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// The latest moment an HTTP date (and so a cookie's `expires`) can name: the last second
 /// of the year 9999.
 const LATEST: u64 = 253_402_300_799;

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod reversals;
 pub mod shop;
 pub mod support;
+pub mod templatetags;
 pub mod urls;
 pub mod views;
 

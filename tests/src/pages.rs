@@ -86,3 +86,13 @@ pub struct RequestContext;
 #[derive(Template)]
 #[template(path = "form.html")]
 pub struct Form;
+
+/// A project's own filter, from `src/templatetags/shout.rs`, after `{% load shout %}`.
+#[derive(Template)]
+#[template(path = "own_filter.html")]
+pub struct OwnFilter {
+    /// Shouted.
+    pub name: String,
+    /// Shouted, escaped unless marked safe first.
+    pub html: String,
+}

@@ -15,8 +15,8 @@ fn a_template_that_is_not_html_is_escaped_as_django_escapes_every_template() {
     }
     .render()
     .unwrap();
-    assert_eq!(text, "&lt;b&gt;&amp;&lt;/b&gt;|&lt;B&gt;&amp;&lt;/B&gt;");
-    assert_eq!(RawText { value }.render().unwrap(), "<b>&</b>");
+    assert_eq!(text, "&lt;b&gt;&amp;&lt;/b&gt;|&lt;B&gt;&amp;&lt;/B&gt;\n");
+    assert_eq!(RawText { value }.render().unwrap(), "<b>&</b>\n");
 }
 
 #[test]
@@ -24,7 +24,7 @@ fn three_levels_of_inheritance_with_block_super_and_nested_blocks() {
     let html = Child.render().unwrap();
     assert_eq!(
         html,
-        "<title>Child - Base</title>\nmiddle[base content] child inner + middle inner\nbase footer"
+        "<title>Child - Base</title>\nmiddle[base content] child inner + middle inner\nbase footer\n"
     );
     assert!(
         !html.contains("never shown"),
@@ -36,7 +36,7 @@ fn three_levels_of_inheritance_with_block_super_and_nested_blocks() {
     );
     assert_eq!(
         Middle.render().unwrap(),
-        "<title>Base</title>\nmiddle[base content] middle inner\nbase footer"
+        "<title>Base</title>\nmiddle[base content] middle inner\nbase footer\n"
     );
 }
 
@@ -49,15 +49,15 @@ fn autoescape_is_djangos() {
     .unwrap();
     assert_eq!(
         html,
-        "[&lt;b&gt;&quot;Tom&quot; &amp; &#x27;Jerry&#x27;&lt;/b&gt;] [<b>\"Tom\" & 'Jerry'</b>]"
+        "[&lt;b&gt;&quot;Tom&quot; &amp; &#x27;Jerry&#x27;&lt;/b&gt;] [<b>\"Tom\" & 'Jerry'</b>]\n"
     );
 }
 
 #[test]
 fn for_empty_and_forloop() {
     let items = vec!["a".to_string(), "<b>".to_string()];
-    assert_eq!(Loops { items }.render().unwrap(), "1:a, 2:&lt;b&gt;");
-    assert_eq!(Loops { items: vec![] }.render().unwrap(), "nothing");
+    assert_eq!(Loops { items }.render().unwrap(), "1:a, 2:&lt;b&gt;\n");
+    assert_eq!(Loops { items: vec![] }.render().unwrap(), "nothing\n");
 }
 
 #[test]
@@ -110,11 +110,11 @@ fn load_comment_static_if_and_csrf_outside_a_request() {
     }
     .render()
     .unwrap();
-    // The comment and its lines vanish; no CSRF token without a request (as in Django).
+    // The comment and its lines vanish, the file's last newline stays (as in Django); no CSRF token without a request (as in Django).
     // Quoted as Django's `filepath_to_uri` (`&` encoded, `'` kept), then escaped.
     assert_eq!(
         html,
-        "/static/css/site.css /static/a%20b.css /static/a%26b&#x27;s.css\nyes\n[]"
+        "/static/css/site.css /static/a%20b.css /static/a%26b&#x27;s.css\nyes\n[]\n"
     );
 }
 
@@ -133,7 +133,7 @@ async fn render_gives_templates_the_request_context() {
     assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
     assert_eq!(
         r.text(),
-        "GET /context/a b /context/a%20b?q=1 /assets/x.css"
+        "GET /context/a b /context/a%20b?q=1 /assets/x.css\n"
     );
 }
 
@@ -154,6 +154,9 @@ async fn a_static_tag_follows_each_clients_static_url() {
             s.static_url = prefix.into()
         });
         let text = c.get("/context/x").await.text();
-        assert!(text.ends_with(&format!(" {expected}")), "{prefix}: {text}");
+        assert!(
+            text.ends_with(&format!(" {expected}\n")),
+            "{prefix}: {text}"
+        );
     }
 }

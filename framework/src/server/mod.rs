@@ -27,20 +27,7 @@ use graceful::Graceful;
 use idle::{IdleTimeout, InFlight};
 use linger::{LingerLimits, Lingering, Tracked, UnreadBody};
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::timezone::MONTH_NAMES as MONTHS;
 
 /// `25/Nov/2026 11:22:25`, the access log's time.
 fn log_time(now: SystemTime) -> String {

@@ -88,36 +88,11 @@ fn assemble<'a>(
     crate::http::escape_leading_slashes(quote(&url).into_owned())
 }
 
-fn py_str(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::new();
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
-}
-
 fn py_value(text: &str, is_int: bool) -> String {
     if is_int {
         text.to_owned()
     } else {
-        py_str(text)
+        crate::python::repr_str(text)
     }
 }
 
@@ -144,7 +119,7 @@ fn route_regex<'a>(pieces: impl Iterator<Item = &'a Segment>) -> String {
 }
 
 fn tried_list(regexes: &[String]) -> String {
-    let items: Vec<String> = regexes.iter().map(|r| py_str(r)).collect();
+    let items: Vec<String> = regexes.iter().map(|r| crate::python::repr_str(r)).collect();
     format!("[{}]", items.join(", "))
 }
 
@@ -155,7 +130,13 @@ fn args_description(args: &[UrlArg<'_>], keyword: bool) -> String {
     if keyword {
         let items: Vec<String> = args
             .iter()
-            .map(|a| format!("{}: {}", py_str(a.name), py_value(&a.text, a.is_int)))
+            .map(|a| {
+                format!(
+                    "{}: {}",
+                    crate::python::repr_str(a.name),
+                    py_value(&a.text, a.is_int)
+                )
+            })
             .collect();
         format!("with keyword arguments '{{{}}}'", items.join(", "))
     } else {
@@ -345,7 +326,11 @@ fn reverse_impl(
             .iter()
             .map(|(k, v)| UrlArg {
                 name: "",
-                text: Cow::Owned(format!("{}: {}", py_str(k), py_str(v))),
+                text: Cow::Owned(format!(
+                    "{}: {}",
+                    crate::python::repr_str(k),
+                    crate::python::repr_str(v)
+                )),
                 matches: false,
                 is_int: true,
             })

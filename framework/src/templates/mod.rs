@@ -14,6 +14,15 @@ use crate::error::Result;
 use crate::http::{Html, IntoResponse, Request, Response};
 use crate::settings::Settings;
 
+mod dates;
+mod escape;
+pub mod filters;
+pub mod runtime;
+mod value;
+
+pub use escape::DjangoHtml;
+pub use value::{List, Seq, ToValue, Value};
+
 pub use askama::Template;
 
 /// askama's `Template` trait, for a glob import (see the crate root).
@@ -113,33 +122,6 @@ fn render_bytes<T: Template>(template: &T) -> askama::Result<bytes::Bytes> {
         }
     });
     rendered.map(|()| bytes)
-}
-
-/// Django's HTML escaping (`& < > " '` → `&amp; &lt; &gt; &quot; &#x27;`), for askama.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DjangoHtml;
-
-impl askama::filters::Escaper for DjangoHtml {
-    fn write_escaped_str<W: fmt::Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        if !crate::html::needs_escape(string) {
-            return dest.write_str(string);
-        }
-        let mut last = 0;
-        for (i, b) in string.bytes().enumerate() {
-            let rep = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#x27;",
-                _ => continue,
-            };
-            dest.write_str(&string[last..i])?;
-            dest.write_str(rep)?;
-            last = i + 1;
-        }
-        dest.write_str(&string[last..])
-    }
 }
 
 /// `{% csrf_token %}`: the hidden input, or nothing outside a request (as Django renders
@@ -257,15 +239,6 @@ macro_rules! __static_page_url {
     }};
 }
 
-/// A writer that escapes what goes through it, Django's way.
-struct Escaping<W>(W);
-
-impl<W: fmt::Write> fmt::Write for Escaping<W> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut self.0, s)
-    }
-}
-
 impl<'a> StaticUrl<'a> {
     /// The URL as a page shows it.
     pub fn escaped(self) -> EscapedStaticUrl<'a> {
@@ -289,7 +262,7 @@ fn with_static_prefix<T>(f: impl FnOnce(&str) -> T) -> T {
 fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str, escape: bool) -> fmt::Result {
     let mut put = |s: &str| {
         if escape {
-            askama::filters::Escaper::write_escaped_str(&DjangoHtml, &mut *f, s)
+            escape::write_escaped(&mut *f, s)
         } else {
             f.write_str(s)
         }
@@ -390,87 +363,4 @@ pub fn request_full_path() -> String {
 /// `{{ request.method }}`.
 pub fn request_method() -> String {
     current(|c| c.map(|c| c.method.to_string())).unwrap_or_default()
-}
-
-/// What a `{{ value }}` without filters shows: HTML types (marked with askama's `HtmlSafe`:
-/// bound forms, rendered fields, numbers) as they are, anything else escaped Django's way.
-/// Chosen at compile time by autoref specialisation in `__escape!`.
-#[doc(hidden)]
-pub struct Esc<'a, T: ?Sized>(pub &'a T);
-
-#[doc(hidden)]
-pub trait ViaSafe<'a, T: ?Sized> {
-    fn manouche_escape(&self) -> askama::filters::Safe<&'a T>;
-}
-
-impl<'a, T: askama::filters::HtmlSafe + ?Sized> ViaSafe<'a, T> for &Esc<'a, T> {
-    fn manouche_escape(&self) -> askama::filters::Safe<&'a T> {
-        askama::filters::Safe(self.0)
-    }
-}
-
-#[doc(hidden)]
-pub trait ViaDisplay<'a, T: ?Sized> {
-    fn manouche_escape(&self) -> askama::filters::Safe<Escaped<'a, T>>;
-}
-
-impl<'a, T: fmt::Display + ?Sized> ViaDisplay<'a, T> for Esc<'a, T> {
-    fn manouche_escape(&self) -> askama::filters::Safe<Escaped<'a, T>> {
-        askama::filters::Safe(Escaped(self.0))
-    }
-}
-
-#[doc(hidden)]
-pub trait ViaStr<'a> {
-    fn manouche_escape(&self) -> askama::filters::Safe<EscapedStr<'a>>;
-}
-
-impl<'a, T: AsRef<str> + ?Sized> ViaStr<'a> for &&Esc<'a, T> {
-    fn manouche_escape(&self) -> askama::filters::Safe<EscapedStr<'a>> {
-        askama::filters::Safe(EscapedStr(self.0.as_ref()))
-    }
-}
-
-/// Text shown escaped Django's way, written straight into the page.
-#[doc(hidden)]
-pub struct EscapedStr<'a>(&'a str);
-
-impl fmt::Display for EscapedStr<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        askama::filters::Escaper::write_escaped_str(&DjangoHtml, f, self.0)
-    }
-}
-
-impl askama::FastWritable for EscapedStr<'_> {
-    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
-        Ok(askama::filters::Escaper::write_escaped_str(
-            &DjangoHtml,
-            dest,
-            self.0,
-        )?)
-    }
-}
-
-/// A value shown escaped Django's way, written straight into the page: no string is made
-/// for it first.
-#[doc(hidden)]
-pub struct Escaped<'a, T: ?Sized>(&'a T);
-
-impl<T: fmt::Display + ?Sized> fmt::Display for Escaped<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Write::write_fmt(&mut Escaping(f), format_args!("{}", self.0))
-    }
-}
-
-/// `{{ value }}` in a rewritten template.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __escape {
-    ($value:ident) => {{
-        #[allow(unused_imports)]
-        use $crate::templates::{ViaDisplay as _, ViaSafe as _, ViaStr as _};
-        // Method lookup tries `&Esc` (HTML-safe types), then `&&Esc` (text, escaped as it
-        // is written), then `Esc` (anything Display).
-        (&&$crate::templates::Esc(&$value)).manouche_escape()
-    }};
 }
