@@ -42,6 +42,15 @@ pub fn float_repr(f: f64) -> String {
     if f == 0.0 {
         return if f.is_sign_negative() { "-0.0" } else { "0.0" }.into();
     }
+    // Between 1e-4 and 1e16 Python writes no exponent, and Rust's shortest form is the
+    // same digits (without the ".0" of a whole number).
+    if (1e-4..1e16).contains(&f.abs()) {
+        let mut text = f.to_string();
+        if !text.contains('.') {
+            text.push_str(".0");
+        }
+        return text;
+    }
     // Shortest round-trip digits and exponent, from Rust's `{:e}`.
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));

@@ -77,6 +77,9 @@ pub fn format(value: &Value<'_>, format: &str) -> Option<String> {
             continue;
         }
         if c.is_ascii_alphabetic() {
+            if write_common(&mut out, &p, c) {
+                continue;
+            }
             match piece(&p, c) {
                 Some(Some(text)) => out.push_str(&text),
                 Some(None) => return None,
@@ -87,6 +90,40 @@ pub fn format(value: &Value<'_>, format: &str) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// The most used characters, written straight into `out` (no string made for each);
+/// false for the others.
+fn write_common(out: &mut String, p: &Parts, c: char) -> bool {
+    use std::fmt::Write;
+    let done = match (c, p.date, p.time) {
+        ('d', Some(d), _) => write!(out, "{:02}", d.day()),
+        ('j', Some(d), _) => write!(out, "{}", d.day()),
+        ('m', Some(d), _) => write!(out, "{:02}", d.month()),
+        ('n', Some(d), _) => write!(out, "{}", d.month()),
+        ('Y', Some(d), _) => write!(out, "{:04}", d.year()),
+        ('D', Some(d), _) => {
+            out.push_str(&WEEKDAYS[d.weekday().num_days_from_monday() as usize][..3]);
+            Ok(())
+        }
+        ('M', Some(d), _) => {
+            out.push_str(&MONTHS[d.month0() as usize][..3]);
+            Ok(())
+        }
+        ('F', Some(d), _) => {
+            out.push_str(MONTHS[d.month0() as usize]);
+            Ok(())
+        }
+        ('N', Some(d), _) => {
+            out.push_str(MONTHS_AP[d.month0() as usize]);
+            Ok(())
+        }
+        ('H', _, Some(t)) => write!(out, "{:02}", t.hour()),
+        ('i', _, Some(t)) => write!(out, "{:02}", t.minute()),
+        ('s', _, Some(t)) => write!(out, "{:02}", t.second()),
+        _ => return false,
+    };
+    done.is_ok()
 }
 
 /// One format character: `None` if it is not one, `Some(None)` if the value lacks what

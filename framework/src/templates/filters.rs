@@ -479,6 +479,27 @@ pub fn floatformat<'a>(v: Value<'a>, arg: Arg<'a>, _: bool) -> Value<'a> {
         Value::Float(f) => py_float(*f),
         other => other.text().into_owned(),
     };
+    let p = arg_text.trim().parse::<i64>();
+    // A number written with no more decimals than asked: nothing to round, only zeros
+    // to add (most prices and amounts).
+    if let Ok(p) = p
+        && p > 0
+        && !grouping
+        && let Some((int, frac)) = input.split_once('.')
+        && frac.len() <= p as usize
+        && !int.is_empty()
+        && int
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(int.trim_start_matches('-').len() > 1 && int.trim_start_matches('-').starts_with('0'))
+        && !(int.starts_with('-') && input.bytes().all(|b| b"-0.".contains(&b)))
+    {
+        let mut text = input.clone();
+        text.extend(std::iter::repeat_n('0', p as usize - frac.len()));
+        return Value::Safe(text.into());
+    }
     let d = match Decimal::parse(&input) {
         Some(d) => d,
         None => match v.to_float() {
@@ -490,7 +511,7 @@ pub fn floatformat<'a>(v: Value<'a>, arg: Arg<'a>, _: bool) -> Value<'a> {
             None => return plain(""),
         },
     };
-    let Ok(p) = arg_text.trim().parse::<i64>() else {
+    let Ok(p) = p else {
         return plain(input);
     };
     if d.digits.len() as i64 + d.exp.abs() > 200 {
@@ -557,26 +578,41 @@ pub fn iriencode<'a>(v: Value<'a>, _: Arg<'a>, _: bool) -> Value<'a> {
 /// `join`: items joined by the argument, each escaped when autoescaping.
 pub fn join<'a>(v: Value<'a>, arg: Arg<'a>, autoescape: bool) -> Value<'a> {
     let sep = arg.unwrap_or(Value::Safe("".into()));
-    let items: Vec<Value<'_>> = match &v {
-        Value::List(l) => l.to_vec(),
-        Value::Str(s) | Value::Safe(s) => s
-            .chars()
-            .map(|c| same_safety(v.is_safe(), c.to_string()))
-            .collect(),
+    let shown = |x: &Value<'_>, out: &mut String| {
+        if autoescape {
+            match x {
+                Value::Safe(s) => out.push_str(s),
+                other => out.push_str(&escape_html(&other.text())),
+            }
+        } else {
+            out.push_str(&x.text());
+        }
+    };
+    let mut sep_text = String::new();
+    shown(&sep, &mut sep_text);
+    let mut out = String::new();
+    match &v {
+        Value::List(l) => {
+            for (i, item) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&sep_text);
+                }
+                shown(&item, &mut out);
+            }
+        }
+        Value::Str(s) | Value::Safe(s) => {
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 {
+                    out.push_str(&sep_text);
+                }
+                let mut buf = [0u8; 4];
+                let c = same_safety(v.is_safe(), &*c.encode_utf8(&mut buf));
+                shown(&c, &mut out);
+            }
+        }
         _ => return v,
-    };
-    let (sep, items): (String, Vec<String>) = if autoescape {
-        (
-            conditional_escape(&sep),
-            items.iter().map(conditional_escape).collect(),
-        )
-    } else {
-        (
-            sep.text().into_owned(),
-            items.iter().map(|i| i.text().into_owned()).collect(),
-        )
-    };
-    Value::Safe(items.join(&sep).into())
+    }
+    Value::Safe(out.into())
 }
 
 /// Python's `json.dumps` with Django's encoder (ASCII only, `", "` and `": "`).
@@ -785,37 +821,25 @@ pub fn phone2numeric<'a>(v: Value<'a>, _: Arg<'a>, _: bool) -> Value<'a> {
 
 /// `pluralize`: "s" unless the value is 1 (or a list of one); `:"y,ies"` for both forms.
 pub fn pluralize<'a>(v: Value<'a>, arg: Arg<'a>, _: bool) -> Value<'a> {
-    let arg = arg.map_or(Cow::Borrowed("s"), |a| a.into_text());
-    let arg = if arg.contains(',') {
-        arg.into_owned()
-    } else {
-        format!(",{arg}")
+    let arg = arg.unwrap_or(Value::Safe(Cow::Borrowed("s")));
+    let arg = arg.text();
+    // "s" means ",s": no singular suffix.
+    let (singular, plural) = match arg.split_once(',') {
+        Some((_, rest)) if rest.contains(',') => return plain(""),
+        Some((one, many)) => (one, many),
+        None => ("", arg.as_ref()),
     };
-    let bits: Vec<&str> = arg.split(',').collect();
-    if bits.len() > 2 {
-        return plain("");
-    }
-    let (singular, plural) = (bits[0].to_string(), bits[1].to_string());
-    let pick = |one: bool| {
-        plain(if one {
-            singular.clone()
-        } else {
-            plural.clone()
-        })
-    };
-    match &v {
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) => pick(v.to_float() == Some(1.0)),
-        Value::Str(s) | Value::Safe(s) => match v.to_float() {
-            Some(f) => pick(f == 1.0),
-            None => {
-                let _ = s;
-                plain("")
-            }
+    let one = match &v {
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) => v.to_float() == Some(1.0),
+        Value::Str(_) | Value::Safe(_) => match v.to_float() {
+            Some(f) => f == 1.0,
+            None => return plain(""),
         },
-        Value::List(l) => pick(l.len() == 1),
-        Value::Map(m) => pick(m.len() == 1),
-        _ => plain(""),
-    }
+        Value::List(l) => l.len() == 1,
+        Value::Map(m) => m.len() == 1,
+        _ => return plain(""),
+    };
+    plain(if one { singular } else { plural }.to_string())
 }
 
 /// `safe`.
@@ -1090,32 +1114,24 @@ pub fn striptags<'a>(v: Value<'a>, _: Arg<'a>, _: bool) -> Value<'a> {
 /// `title`: Python's `str.title()` with Django's fixes ("they're", "1st").
 pub fn title<'a>(v: Value<'a>, _: Arg<'a>, _: bool) -> Value<'a> {
     let safe = v.is_safe();
-    let mut out = String::new();
+    let text = v.text();
+    let mut out = String::with_capacity(text.len());
     let mut prev_cased = false;
-    for c in v.text().chars() {
-        if prev_cased {
+    // Python's str.title(), then ([a-z])'([A-Z]) and \d([A-Z]) lower the capital again.
+    let (mut before_prev, mut prev) = (' ', ' ');
+    for c in text.chars() {
+        let lower_again =
+            (prev == '\'' && before_prev.is_ascii_lowercase()) || prev.is_ascii_digit();
+        if prev_cased || (lower_again && c.is_ascii_alphabetic()) {
             out.extend(c.to_lowercase());
         } else {
             out.extend(c.to_uppercase());
         }
         prev_cased = c.is_lowercase() || c.is_uppercase();
+        before_prev = out.chars().rev().nth(1).unwrap_or(' ');
+        prev = out.chars().next_back().unwrap_or(' ');
     }
-    // ([a-z])'([A-Z]) → lower; \d([A-Z]) → lower.
-    let chars: Vec<char> = out.chars().collect();
-    let mut fixed = chars.clone();
-    for i in 0..chars.len() {
-        if i >= 2
-            && chars[i].is_ascii_uppercase()
-            && chars[i - 1] == '\''
-            && chars[i - 2].is_ascii_lowercase()
-        {
-            fixed[i] = chars[i].to_ascii_lowercase();
-        }
-        if i >= 1 && chars[i].is_ascii_uppercase() && chars[i - 1].is_ascii_digit() {
-            fixed[i] = chars[i].to_ascii_lowercase();
-        }
-    }
-    same_safety(safe, fixed.into_iter().collect::<String>())
+    same_safety(safe, out)
 }
 
 /// `truncatechars`: at most n characters, the last an ellipsis.
@@ -1124,16 +1140,21 @@ pub fn truncatechars<'a>(v: Value<'a>, arg: Arg<'a>, _: bool) -> Value<'a> {
     let Some(n) = int_arg(&arg) else {
         return same_safety(safe, v.into_text());
     };
-    let text = v.text();
     if n <= 0 {
         return same_safety(safe, "");
     }
     let n = n as usize;
+    let text = v.text();
     if text.chars().count() <= n {
-        return same_safety(safe, text.into_owned());
+        drop(text);
+        return match v {
+            Value::Str(_) | Value::Safe(_) => v,
+            other => same_safety(safe, other.text().into_owned()),
+        };
     }
-    let kept: String = text.chars().take(n - 1).collect();
-    same_safety(safe, format!("{kept}…"))
+    let mut kept: String = text.chars().take(n - 1).collect();
+    kept.push('…');
+    same_safety(safe, kept)
 }
 
 /// `truncatewords`: at most n words, then " …"; whitespace collapsed.
@@ -1601,6 +1622,10 @@ mod tests {
             (34.26, Some("-3"), "34.260"),
             (6666.6666, Some("2g"), "6,666.67"),
             (-0.01, Some("1"), "0.0"),
+            (-0.0, Some("1"), "0.0"),
+            (2.675, Some("2"), "2.68"),
+            (9.25, Some("2"), "9.25"),
+            (18.5, Some("2"), "18.50"),
         ] {
             let got = floatformat(Value::Float(v), arg.map(Value::literal), true);
             assert_eq!(got.text(), out, "{v} {arg:?}");
