@@ -64,6 +64,10 @@ CONTEXT = {
     "pairs": [("a", 1), ("b", 2)],
     "mapping": {"a": 1, "b": 2},
     "tasks": [{"name": "Write", "done": True}, {"name": "Test", "done": False}],
+    "people": [
+        {"name": name, "city": city}
+        for name, city in [("Ann", "Paris"), ("Bo", "Paris"), ("Cy", "Rome"), ("Di", "Paris")]
+    ],
     "date": datetime.date(2024, 3, 5),
     "datetime": datetime.datetime(2024, 3, 5, 16, 30, 7),
     "later": datetime.datetime(2024, 4, 20, 10, 0, 0),

@@ -17,6 +17,12 @@ pub struct Task {
     pub done: bool,
 }
 
+/// A person, for `{% regroup %}`.
+pub struct Person {
+    pub name: String,
+    pub city: String,
+}
+
 /// The context every conformance template gets.
 pub struct Ctx {
     pub name: String,
@@ -55,6 +61,7 @@ pub struct Ctx {
     pub pairs: Vec<(String, i64)>,
     pub mapping: BTreeMap<String, i64>,
     pub tasks: Vec<Task>,
+    pub people: Vec<Person>,
     pub date: NaiveDate,
     pub datetime: chrono::NaiveDateTime,
     pub later: chrono::NaiveDateTime,
@@ -120,6 +127,18 @@ impl Ctx {
                     done: false,
                 },
             ],
+            people: [
+                ("Ann", "Paris"),
+                ("Bo", "Paris"),
+                ("Cy", "Rome"),
+                ("Di", "Paris"),
+            ]
+            .iter()
+            .map(|(name, city)| Person {
+                name: s(name),
+                city: s(city),
+            })
+            .collect(),
             date,
             datetime: date.and_hms_opt(16, 30, 7).unwrap(),
             later: NaiveDate::from_ymd_opt(2024, 4, 20)

@@ -133,7 +133,7 @@ async fn render_gives_templates_the_request_context() {
     assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
     assert_eq!(
         r.text(),
-        "GET /context/a b /context/a%20b?q=1 /assets/x.css\n"
+        "GET /context/a b /context/a%20b?q=1 /assets/x.css ?q=1&amp;page=2 ?\n"
     );
 }
 
@@ -154,9 +154,6 @@ async fn a_static_tag_follows_each_clients_static_url() {
             s.static_url = prefix.into()
         });
         let text = c.get("/context/x").await.text();
-        assert!(
-            text.ends_with(&format!(" {expected}\n")),
-            "{prefix}: {text}"
-        );
+        assert!(text.contains(&format!(" {expected} ")), "{prefix}: {text}");
     }
 }

@@ -520,10 +520,28 @@ impl<'a> Translator<'a> {
                     .push_str("{{ manouche::__private::askama::filters::Safe(manouche::__private::csrf_input()) }}");
             }
             "static" => self.static_tag(args)?,
-            "regroup" | "querystring" => {
-                return Err(format!(
-                    "{{% {name} %}} is not supported yet; do it in the view and pass the result to the template"
-                ));
+            "regroup" => self.regroup(args)?,
+            "querystring" => {
+                let (pairs, var) = split_as(args);
+                let mut changes = Vec::new();
+                for pair in pairs {
+                    let Some((key, value)) = pair.split_once('=') else {
+                        return Err(format!(
+                            "{{% querystring %}} takes key=value pairs here (the request's query is the one changed); got '{pair}'"
+                        ));
+                    };
+                    let v = self.value_of(value)?;
+                    changes.push(format!("({key:?}, {v})"));
+                }
+                let v = if changes.is_empty() {
+                    format!("{TPL}::querystring_unchanged()")
+                } else {
+                    format!("{TPL}::querystring([{}])", changes.join(", "))
+                };
+                match var {
+                    Some(var) => self.tag(&format!("let {var} = {v}")),
+                    None => self.show(&v),
+                }
             }
             other => {
                 let mut msg = match self.open.last() {
@@ -815,6 +833,48 @@ impl<'a> Translator<'a> {
             }
             None => self.show(&v),
         }
+        Ok(())
+    }
+
+    /// `{% regroup list by key as groups %}`: the groups are made by a loop over the list,
+    /// each item's key read from its fields.
+    fn regroup(&mut self, args: &[String]) -> Result<(), String> {
+        if args.len() != 5 {
+            return Err("'regroup' tag takes five arguments".into());
+        }
+        if args[1] != "by" {
+            return Err("second argument to 'regroup' tag must be 'by'".into());
+        }
+        if args[3] != "as" {
+            return Err("next-to-last argument to 'regroup' tag must be 'as'".into());
+        }
+        let target = expr::parse_filter_expr(&args[0])?;
+        let (Operand::Var(_), true) = (&target.operand, target.filters.is_empty()) else {
+            return Err(
+                "{% regroup %} takes a list from the context (sort or filter it in the view)"
+                    .into(),
+            );
+        };
+        let list = expr::raw_operand(&target.operand, self)?;
+        let id = self.next_id();
+        let item = format!("__manouche_item_{id}");
+        let mut key = expr::parse_filter_expr(&args[2])?;
+        match &mut key.operand {
+            Operand::Var(parts) => parts.insert(0, item.clone()),
+            _ => {
+                return Err(
+                    "{% regroup %} groups by a field of the items, e.g. `by country`".into(),
+                );
+            }
+        }
+        let key = self.value(&key)?;
+        let groups = format!("__manouche_regroup_{id}");
+        self.tag(&format!("let {groups} = {TPL}::Regroup::new()"));
+        self.tag(&format!("for {item} in {list}"));
+        self.tag(&format!("if {groups}.push({key}, *{item})"));
+        self.tag("endif");
+        self.tag("endfor");
+        self.tag(&format!("let {} = {groups}.groups()", args[4]));
         Ok(())
     }
 

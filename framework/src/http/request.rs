@@ -235,6 +235,11 @@ pub struct QueryDict {
 }
 
 impl QueryDict {
+    /// The pairs, in order.
+    pub fn into_pairs(self) -> Vec<(String, String)> {
+        self.pairs
+    }
+
     /// Parses `a=1&b=2&a=3`; `+` is a space; invalid percent escapes are kept as written.
     pub fn parse(input: &[u8]) -> Self {
         QueryDict {

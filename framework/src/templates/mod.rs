@@ -360,6 +360,17 @@ pub fn request_full_path() -> String {
     .unwrap_or_default()
 }
 
+/// The query string of the request being rendered ("" outside a request).
+pub(crate) fn current_query() -> String {
+    current(|c| {
+        c.map(|c| {
+            let full = c.full_path.as_ref().or(c.path.full());
+            full.and_then(|p| p.query()).unwrap_or("").to_owned()
+        })
+    })
+    .unwrap_or_default()
+}
+
 /// `{{ request.method }}`.
 pub fn request_method() -> String {
     current(|c| c.map(|c| c.method.to_string())).unwrap_or_default()

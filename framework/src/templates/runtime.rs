@@ -505,6 +505,126 @@ pub fn key_of(values: &[Value<'_>]) -> String {
         .join("\u{0}")
 }
 
+/// `{% regroup list by key as groups %}`: runs of consecutive items with equal keys.
+#[doc(hidden)]
+pub struct Regroup<'a, T: ?Sized> {
+    groups: RefCell<Vec<Group<'a, T>>>,
+}
+
+/// One group of `{% regroup %}`: `grouper` and `list`, as Django names them.
+pub struct Group<'a, T: ?Sized> {
+    /// The key the items share.
+    pub grouper: Value<'a>,
+    /// The items, in their order.
+    pub list: Vec<&'a T>,
+}
+
+impl<'a, T: ?Sized> Regroup<'a, T> {
+    /// No groups yet.
+    pub fn new() -> Self {
+        Regroup {
+            groups: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Adds the next item (always true, for the template's `{% if %}`).
+    pub fn push(&self, key: Value<'a>, item: &'a T) -> bool {
+        let mut groups = self.groups.borrow_mut();
+        match groups.last_mut() {
+            Some(g) if g.grouper.py_eq(&key) => g.list.push(item),
+            _ => groups.push(Group {
+                grouper: key,
+                list: vec![item],
+            }),
+        }
+        true
+    }
+
+    /// The groups, in order.
+    pub fn groups(&self) -> Vec<Group<'a, T>> {
+        std::mem::take(&mut *self.groups.borrow_mut())
+    }
+}
+
+impl<T: ?Sized> Default for Regroup<'_, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `{% querystring key=value … %}` (Django 5.1): the request's query with these keys set
+/// (`None` removes one), urlencoded; "" when there is neither a query nor a key.
+pub fn querystring<'a>(changes: &[(&str, Value<'a>)]) -> Value<'static> {
+    let query = super::current_query();
+    let mut pairs: Vec<(String, String)> =
+        crate::http::QueryDict::parse(query.as_bytes()).into_pairs();
+    let had_query = !pairs.is_empty();
+    for (key, value) in changes {
+        match value {
+            Value::None => pairs.retain(|(k, _)| k != key),
+            Value::List(items) => {
+                let at = pairs.iter().position(|(k, _)| k == key);
+                pairs.retain(|(k, _)| k != key);
+                let new = items
+                    .iter()
+                    .map(|v| (key.to_string(), v.text().into_owned()));
+                match at {
+                    Some(i) => {
+                        let tail = pairs.split_off(i.min(pairs.len()));
+                        pairs.extend(new);
+                        pairs.extend(tail);
+                    }
+                    None => pairs.extend(new),
+                }
+            }
+            other => {
+                let text = other.text().into_owned();
+                match pairs.iter().position(|(k, _)| k == key) {
+                    Some(i) => {
+                        pairs[i].1 = text;
+                        let mut seen = false;
+                        pairs.retain(|(k, _)| {
+                            if k != key {
+                                return true;
+                            }
+                            let keep = !seen;
+                            seen = true;
+                            keep
+                        });
+                    }
+                    None => pairs.push((key.to_string(), text)),
+                }
+            }
+        }
+    }
+    if pairs.is_empty() && !had_query {
+        return Value::Str("".into());
+    }
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", quote_plus(k), quote_plus(v)))
+        .collect();
+    Value::Str(format!("?{}", encoded.join("&")).into())
+}
+
+/// `{% querystring %}`: the request's query as it is.
+pub fn querystring_unchanged() -> Value<'static> {
+    querystring(&[])
+}
+
+/// Python's `urllib.parse.quote_plus`.
+fn quote_plus(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b' ' => out.push('+'),
+            b if b.is_ascii_alphanumeric() || b"_.-~".contains(&b) => out.push(b as char),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// `{% templatetag %}`'s outputs.
 pub mod templatetag {
     /// `openblock`.
