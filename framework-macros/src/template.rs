@@ -343,8 +343,10 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             // The ways a compiled template reads its values (see `tpl`).
             #[allow(unused_imports)]
             use ::manouche::__private::tpl::{
-                EscDisplay as _, EscHtml as _, EscStr as _, EscValue as _, LenExact as _,
-                LenValue as _, ViaHtml as _, ViaText as _, ViaToValue as _,
+                At0 as _, At1 as _, At2 as _, At3 as _, At4 as _, At5 as _, EscDisplay as _,
+                EscHtml as _, EscStr as _, EscValue as _, IterDirect as _, IterMap as _,
+                IterRef as _, IterText as _, IterValue as _, LenExact as _, LenValue as _,
+                ViaHtml as _, ViaText as _, ViaToValue as _,
             };
         )
     });

@@ -20,6 +20,7 @@ TEMPLATES = HERE.parent / "templates"
 
 settings.configure(
     USE_TZ=False,
+    TIME_ZONE="UTC",
     TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [TEMPLATES]}],
     INSTALLED_APPS=[],
 )

@@ -204,6 +204,8 @@ conformance! {
     for_loops: LoopsPage => "lang/loops.html",
     other_tags: TagsPage => "lang/tags.html",
     whitespace_and_newlines: WhitespacePage => "lang/whitespace.html",
+    filter_edge_cases: EdgePage => "lang/edge.html",
+    tag_edge_cases: EdgeTagsPage => "lang/edge_tags.html",
 }
 
 #[test]

@@ -256,7 +256,11 @@ fn lookup(parts: &[String], scope: &mut dyn Scope) -> Result<String, String> {
     let mut out = parts[0].clone();
     for p in &parts[1..] {
         if p.chars().all(|c| c.is_ascii_digit()) {
-            out.push_str(&format!("[{p}]"));
+            // A tuple's field or a list's item, whichever the type has (see `tpl::At0`).
+            match p.parse::<usize>() {
+                Ok(n) if n < 6 => out.push_str(&format!(".__manouche_at_{n}()")),
+                _ => out.push_str(&format!("[{p}]")),
+            }
         } else {
             out.push('.');
             out.push_str(p);

@@ -267,7 +267,7 @@ impl<'a> Translator<'a> {
             "for" => self.for_tag(args, line)?,
             "with" => {
                 let lets = self.assignments(args, "with")?;
-                self.tag("if true");
+                self.tag(&format!("if {TPL}::scope()"));
                 self.out.push_str(&lets);
                 self.open("with", line, &["endwith"], "{% endif %}".into());
             }
@@ -683,9 +683,15 @@ impl<'a> Translator<'a> {
                     _ => (&parts[..], ""),
                 };
                 let path = expr::raw_operand(&Operand::Var(base.to_vec()), self)?;
+                // Iterated the way its type allows: a collection's items keep their types,
+                // text gives its characters (as in Django), other values their items.
+                let items = format!(
+                    "(& & & & {TPL}::IterProbe({})).__manouche_iter()",
+                    expr::borrowed(&path)
+                );
                 let iter = match (method, reversed) {
-                    ("", false) => path.clone(),
-                    ("", true) => format!("{path}.iter().rev()"),
+                    ("", false) => items,
+                    ("", true) => format!("{items}.rev()"),
                     (m, false) => format!("{path}{m}"),
                     (m, true) => format!("{path}{m}.rev()"),
                 };
@@ -789,7 +795,7 @@ impl<'a> Translator<'a> {
             ));
         }
         let lets = self.assignments(&rest[1..], "include")?;
-        self.tag("if true");
+        self.tag(&format!("if {TPL}::scope()"));
         self.out.push_str(&lets);
         self.tag(&format!("include {template:?}"));
         self.tag("endif");

@@ -38,8 +38,10 @@ pub fn named_format(name: &str) -> Option<&'static str> {
 struct Parts {
     date: Option<NaiveDate>,
     time: Option<NaiveTime>,
-    /// UTC offset in seconds, for aware values.
+    /// UTC offset in seconds, for datetimes (a naive one is in TIME_ZONE, UTC here).
     offset: Option<i32>,
+    /// Whether the datetime carried its own time zone (only then does `e` name it).
+    aware: bool,
 }
 
 fn parts(value: &Value<'_>) -> Option<Parts> {
@@ -48,16 +50,19 @@ fn parts(value: &Value<'_>) -> Option<Parts> {
             date: Some(*d),
             time: None,
             offset: None,
+            aware: false,
         },
         Value::DateTime(dt, off) => Parts {
             date: Some(dt.date()),
             time: Some(dt.time()),
-            offset: off.map(|o| o.local_minus_utc()),
+            offset: Some(off.map_or(0, |o| o.local_minus_utc())),
+            aware: off.is_some(),
         },
         Value::Time(t) => Parts {
             date: None,
             time: Some(*t),
             offset: None,
+            aware: false,
         },
         _ => return None,
     })
@@ -136,7 +141,7 @@ fn piece(p: &Parts, c: char) -> Option<Option<String>> {
     match c {
         'a' => time(&|t| if t.hour() > 11 { "p.m." } else { "a.m." }.into()),
         'A' => time(&|t| if t.hour() > 11 { "PM" } else { "AM" }.into()),
-        'e' => time(&|_| p.offset.map_or(String::new(), |_| "UTC".into())),
+        'e' => time(&|_| if p.aware { "UTC".into() } else { String::new() }),
         'f' => time(&f_of),
         'g' => time(&|t| hour12(t).to_string()),
         'G' => time(&|t| t.hour().to_string()),
@@ -166,7 +171,7 @@ fn piece(p: &Parts, c: char) -> Option<Option<String>> {
                 if t.nanosecond() / 1000 > 0 {
                     s.push_str(&format!(".{:06}", t.nanosecond() / 1000));
                 }
-                if let Some(o) = p.offset {
+                if let Some(o) = p.offset.filter(|_| p.aware) {
                     s.push_str(&offset_colon(o));
                 }
                 s
@@ -203,11 +208,7 @@ fn piece(p: &Parts, c: char) -> Option<Option<String>> {
                 t.hour(),
                 t.minute(),
                 t.second(),
-                if p.offset.is_some() {
-                    offset_text(off)
-                } else {
-                    "-0000".into()
-                }
+                offset_text(off)
             )
         })),
         'S' => date(&|d| {

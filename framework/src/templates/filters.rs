@@ -1163,9 +1163,12 @@ pub fn truncatewords<'a>(v: Value<'a>, arg: Arg<'a>, _: bool) -> Value<'a> {
     let Some(n) = int_arg(&arg) else {
         return same_safety(safe, v.into_text());
     };
+    if n <= 0 {
+        return same_safety(safe, "");
+    }
     let text = v.text();
     let words: Vec<&str> = text.split_whitespace().collect();
-    let n = n.max(0) as usize;
+    let n = n as usize;
     if words.len() > n {
         let joined = words[..n].join(" ");
         let out = if joined.ends_with(" …") {

@@ -205,8 +205,16 @@ pub fn is(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
         (Value::None, Value::None) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
+        // CPython keeps one object for each small integer, so `1 is 1` holds there.
+        (Value::Int(x), Value::Int(y)) => x == y && (-5..=256).contains(x),
         _ => false,
     }
+}
+
+/// The condition of the `{% if %}` that gives `{% with %}` its scope: always true, but a
+/// call, so that askama keeps the block (and the scope of its `let`s).
+pub fn scope() -> bool {
+    true
 }
 
 /// A filter's argument.
@@ -242,6 +250,145 @@ pub fn items<'a>(v: Value<'a>) -> Vec<Value<'a>> {
         _ => Vec::new(),
     }
 }
+
+/// A `{% for %}`'s iterable: what it iterates, chosen at compile time by its type.
+#[doc(hidden)]
+pub struct IterProbe<'a, T: ?Sized>(pub &'a T);
+
+/// A map: its keys, as Django iterates a dict.
+#[doc(hidden)]
+pub trait IterMap<'a> {
+    type Iter: Iterator;
+    fn __manouche_iter(&self) -> Self::Iter;
+}
+
+impl<'a, K, V> IterMap<'a> for &&&&IterProbe<'a, std::collections::BTreeMap<K, V>> {
+    type Iter = std::collections::btree_map::Keys<'a, K, V>;
+    fn __manouche_iter(&self) -> Self::Iter {
+        self.0.keys()
+    }
+}
+
+impl<'a, K, V, S> IterMap<'a> for &&&&IterProbe<'a, std::collections::HashMap<K, V, S>> {
+    type Iter = std::collections::hash_map::Keys<'a, K, V>;
+    fn __manouche_iter(&self) -> Self::Iter {
+        self.0.keys()
+    }
+}
+
+/// A reference to a collection (a loop variable that is a list): its items.
+#[doc(hidden)]
+pub trait IterRef<'b> {
+    type Iter: Iterator;
+    fn __manouche_iter(&self) -> Self::Iter;
+}
+
+impl<'a, 'b, U: ?Sized> IterRef<'b> for &&&IterProbe<'a, &'b U>
+where
+    &'b U: IntoIterator,
+{
+    type Iter = <&'b U as IntoIterator>::IntoIter;
+    fn __manouche_iter(&self) -> Self::Iter {
+        (*self.0).into_iter()
+    }
+}
+
+/// A collection: its items, with their own types (their fields stay readable).
+#[doc(hidden)]
+pub trait IterDirect<'a> {
+    type Iter: Iterator;
+    fn __manouche_iter(&self) -> Self::Iter;
+}
+
+impl<'a, T: ?Sized> IterDirect<'a> for &&IterProbe<'a, T>
+where
+    &'a T: IntoIterator,
+{
+    type Iter = <&'a T as IntoIterator>::IntoIter;
+    fn __manouche_iter(&self) -> Self::Iter {
+        self.0.into_iter()
+    }
+}
+
+/// Text: its characters, as Django iterates a string.
+#[doc(hidden)]
+pub trait IterText<'a> {
+    fn __manouche_iter(&self) -> std::vec::IntoIter<Value<'a>>;
+}
+
+impl<'a, T: AsRef<str> + ?Sized> IterText<'a> for &IterProbe<'a, T> {
+    fn __manouche_iter(&self) -> std::vec::IntoIter<Value<'a>> {
+        items(Value::Str(self.0.as_ref().into())).into_iter()
+    }
+}
+
+/// Anything else a template reads as a value (a map iterates its keys).
+#[doc(hidden)]
+pub trait IterValue<'a> {
+    fn __manouche_iter(&self) -> std::vec::IntoIter<Value<'a>>;
+}
+
+impl<'a, T: ToValue + ?Sized> IterValue<'a> for IterProbe<'a, T> {
+    fn __manouche_iter(&self) -> std::vec::IntoIter<Value<'a>> {
+        items(self.0.to_value()).into_iter()
+    }
+}
+
+/// `x.0`, `x.1` … in a template: a tuple's field or a list's item, by the type of `x`.
+/// (Django tries a dict key, an attribute, then an index; Rust knows which at compile time.)
+macro_rules! positions {
+    ($($trait:ident $method:ident $n:tt),*) => {$(
+        #[doc(hidden)]
+        pub trait $trait {
+            type Out: ?Sized;
+            fn $method(&self) -> &Self::Out;
+        }
+        impl<T> $trait for Vec<T> {
+            type Out = T;
+            fn $method(&self) -> &T {
+                &self[$n]
+            }
+        }
+        impl<T> $trait for [T] {
+            type Out = T;
+            fn $method(&self) -> &T {
+                &self[$n]
+            }
+        }
+        impl<T, const N: usize> $trait for [T; N] {
+            type Out = T;
+            fn $method(&self) -> &T {
+                &self[$n]
+            }
+        }
+    )*};
+}
+positions!(
+    At0 __manouche_at_0 0, At1 __manouche_at_1 1, At2 __manouche_at_2 2,
+    At3 __manouche_at_3 3, At4 __manouche_at_4 4, At5 __manouche_at_5 5
+);
+
+macro_rules! tuple_positions {
+    ($(($($t:ident),*) $out:ident $trait:ident $method:ident $n:tt;)*) => {$(
+        impl<$($t),*> $trait for ($($t,)*) {
+            type Out = $out;
+            fn $method(&self) -> &$out {
+                &self.$n
+            }
+        }
+    )*};
+}
+tuple_positions!(
+    (A, B) A At0 __manouche_at_0 0;
+    (A, B) B At1 __manouche_at_1 1;
+    (A, B, C) A At0 __manouche_at_0 0;
+    (A, B, C) B At1 __manouche_at_1 1;
+    (A, B, C) C At2 __manouche_at_2 2;
+    (A, B, C, D) A At0 __manouche_at_0 0;
+    (A, B, C, D) B At1 __manouche_at_1 1;
+    (A, B, C, D) C At2 __manouche_at_2 2;
+    (A, B, C, D) D At3 __manouche_at_3 3;
+);
 
 /// `forloop` of one `{% for %}`.
 #[derive(Debug, Clone, Copy)]
