@@ -16,12 +16,16 @@ fn is_request(ty: &Type) -> bool {
 
 pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut csrf_exempt = false;
+    let mut login_required = false;
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("csrf_exempt") {
             csrf_exempt = true;
             Ok(())
+        } else if meta.path.is_ident("login_required") {
+            login_required = true;
+            Ok(())
         } else {
-            Err(meta.error("unknown view option; the options are: `csrf_exempt`"))
+            Err(meta.error("unknown view option; the options are: `csrf_exempt`, `login_required`"))
         }
     });
     syn::parse::Parser::parse2(parser, args)?;
@@ -102,7 +106,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let vis = &func.vis;
     let name = &sig.ident;
     let field_defs = fields.iter().map(|(n, t)| quote!(#vis #n: #t));
-    let field_uses = fields.iter().map(|(n, _)| quote!(self.#n));
+    let field_uses: Vec<TokenStream> = fields.iter().map(|(n, _)| quote!(self.#n)).collect();
     let ret_span = match &sig.output {
         ReturnType::Default => sig.ident.span(),
         ReturnType::Type(_, t) => t.span(),
@@ -110,16 +114,29 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     let into_response = quote_spanned! {ret_span=>
         ::manouche::__private::IntoResponse::into_response
     };
+    // `login_required`: Django's decorator, checked before the view runs.
+    let call = match sig.asyncness {
+        Some(_) => quote!(#name(request, #(#field_uses),*).await),
+        None => quote!(#name(request, #(#field_uses),*)),
+    };
     // A plain `fn` answers at once: no future is made for it.
-    let body = match sig.asyncness {
-        Some(_) => quote! {
+    let body = match (sig.asyncness, login_required) {
+        (_, true) => quote! {
             ::manouche::__private::Called::Later(async move {
-                #into_response(#name(request, #(#field_uses),*).await)
+                if let ::core::option::Option::Some(to_login) = ::manouche::auth::require_login(request).await {
+                    return to_login;
+                }
+                #into_response(#call)
             })
         },
-        None => quote! {
+        (Some(_), false) => quote! {
+            ::manouche::__private::Called::Later(async move {
+                #into_response(#call)
+            })
+        },
+        (None, false) => quote! {
             ::manouche::__private::Called::<::core::future::Ready<::manouche::http::Response>>::Now(
-                #into_response(#name(request, #(#field_uses),*))
+                #into_response(#call)
             )
         },
     };

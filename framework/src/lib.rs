@@ -4,6 +4,7 @@
 //! (`app!`), and compile-time checked reverse lookups (`url!`). Its binary is its `manage.py`:
 //! see [`Project`]. The book walks through all of it.
 
+pub mod auth;
 pub mod csrf;
 pub mod db;
 pub mod error;

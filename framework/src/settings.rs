@@ -64,6 +64,12 @@ pub struct Settings {
     pub csrf_trusted_origins: Vec<String>,
     /// `["X-Forwarded-Proto", "https"]`: the header a proxy sets for HTTPS requests.
     pub secure_proxy_ssl_header: Vec<String>,
+    /// Where `#[view(login_required)]` sends an anonymous visitor.
+    pub login_url: String,
+    /// Where a login goes when no safe `next` was given.
+    pub login_redirect_url: String,
+    /// Where a logout goes (none: the logout page itself).
+    pub logout_redirect_url: Option<String>,
     /// Where sessions live: `"db"` (the database), `"signed_cookies"` or `"memory"`.
     pub session_engine: String,
     /// The session cookie's name.
@@ -150,6 +156,9 @@ impl Default for Settings {
             csrf_header_name: "HTTP_X_CSRFTOKEN".into(),
             csrf_trusted_origins: Vec::new(),
             secure_proxy_ssl_header: Vec::new(),
+            login_url: "/accounts/login/".into(),
+            login_redirect_url: "/accounts/profile/".into(),
+            logout_redirect_url: None,
             session_engine: "db".into(),
             session_cookie_name: "sessionid".into(),
             session_cookie_age: 1_209_600,

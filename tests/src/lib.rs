@@ -13,6 +13,7 @@ pub mod shop;
 pub mod support;
 pub mod templatetags;
 pub mod urls;
+pub mod users;
 pub mod views;
 
 /// The test site as a project, with one command of its own.

@@ -53,5 +53,6 @@ urlpatterns! {
     path("q&a/it's", views::home, name = "odd"),
     path("shop/", include(crate::shop::urls)),
     path("blog/", include(crate::blog::urls)),
+    path("users/", include(crate::users::urls)),
 }
 // ANCHOR_END: converter

@@ -288,3 +288,84 @@ fn settings_accepted_but_not_used_yet_are_a_check_warning_not_silence() {
     let (_, out, _) = run(&["check"], &[("MANOUCHE_TIME_ZONE", "UTC")]);
     assert_eq!(out, "System check identified no issues (0 silenced).\n");
 }
+
+#[test]
+fn createsuperuser_and_changepassword_as_djangos() {
+    let db = manouche_tests::support::fresh_sqlite_url();
+    let run_on = |args: &[&str], env: &[(&str, &str)], input: &str| {
+        use std::io::Write;
+        let mut child = Command::new(DEMO)
+            .args(args)
+            .env("DATABASE_URL", &db)
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run_on(&["migrate"], &[], "").0, 0);
+    let (code, _, err) = run_on(&["createsuperuser", "--noinput"], &[], "");
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("You must use --username with --noinput."),
+        "{err}"
+    );
+    let env = [
+        ("MANOUCHE_SUPERUSER_PASSWORD", "s3cret-admin-pw"),
+        ("MANOUCHE_SUPERUSER_EMAIL", "admin@Example.com"),
+    ];
+    let (code, out, err) = run_on(
+        &["createsuperuser", "--noinput", "--username", "admin"],
+        &env,
+        "",
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "Superuser created successfully.\n"),
+        "{err}"
+    );
+    let (code, _, err) = run_on(
+        &["createsuperuser", "--noinput", "--username=admin"],
+        &env,
+        "",
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("That username is already taken."), "{err}");
+    // Interactively: a mismatch is asked again.
+    let (code, out, err) = run_on(
+        &["changepassword", "admin"],
+        &[],
+        "one-password\nanother\nnew-password-1\nnew-password-1\n",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("Passwords do not match. Please try again."),
+        "{err}"
+    );
+    assert!(
+        out.ends_with("Password changed successfully for user 'admin'\n"),
+        "{out}"
+    );
+    let mut settings = manouche::settings::Settings::default();
+    settings.database_url = db.clone();
+    let database = manouche::db::shared(&settings).unwrap();
+    let admin = manouche::auth::get_by_username(&database, "admin")
+        .unwrap()
+        .unwrap();
+    assert!(admin.is_superuser && admin.is_staff && admin.is_active);
+    assert_eq!(admin.email, "admin@example.com");
+    assert!(manouche::auth::hashers::check_password("new-password-1", &admin.password).correct);
+}

@@ -4,26 +4,41 @@
 use diesel::migration::MigrationSource;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
-use super::Database;
+use super::{Backend, Database};
 use crate::error::{Error, ErrorKind};
 
 /// The sessions app's migrations (the `manouche_session` table).
 pub const SESSIONS: EmbeddedMigrations = embed_migrations!("migrations/sessions");
+
+/// The auth app's migrations (Django's `auth_user`), in each database's SQL.
+pub const AUTH_SQLITE: EmbeddedMigrations = embed_migrations!("migrations/auth/sqlite");
+/// The same for PostgreSQL.
+pub const AUTH_POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/auth/postgres");
 
 /// An app and its migrations.
 #[derive(Debug, Clone, Copy)]
 pub struct AppMigrations {
     /// The app's name, shown by `migrate`.
     pub app: &'static str,
-    /// Its embedded migrations (a function, as `embed_migrations!` gives a constant).
-    pub source: fn() -> EmbeddedMigrations,
+    /// Its embedded migrations for a database (a function, as `embed_migrations!` gives
+    /// a constant).
+    pub source: fn(Backend) -> EmbeddedMigrations,
 }
 
-/// The framework's own apps.
-pub const BUILTIN: &[AppMigrations] = &[AppMigrations {
-    app: "sessions",
-    source: || SESSIONS,
-}];
+/// The framework's own apps, in Django's order.
+pub const BUILTIN: &[AppMigrations] = &[
+    AppMigrations {
+        app: "auth",
+        source: |backend| match backend {
+            Backend::Sqlite => AUTH_SQLITE,
+            Backend::Postgres => AUTH_POSTGRES,
+        },
+    },
+    AppMigrations {
+        app: "sessions",
+        source: |_| SESSIONS,
+    },
+];
 
 fn db_error(e: impl std::fmt::Display) -> Error {
     Error::new(ErrorKind::Internal, format!("migration failed: {e}"))
@@ -53,13 +68,14 @@ pub fn show(db: &Database, apps: &[AppMigrations]) -> Result<Vec<MigrationState>
     let mut out = Vec::new();
     for app in apps {
         let pending: Vec<String> = conn
-            .pending_migrations((app.source)())
+            .pending_migrations((app.source)(db.backend()))
             .map_err(db_error)?
             .iter()
             .map(|m| m.name().to_string())
             .collect();
-        let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)())
-            .map_err(db_error)?;
+        let all =
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)(db.backend()))
+                .map_err(db_error)?;
         for m in all {
             let full = m.name().to_string();
             out.push(MigrationState {
@@ -93,7 +109,9 @@ pub fn migrate(
     let mut conn = db.connection()?;
     let mut applied = 0;
     for app in apps {
-        let pending = conn.pending_migrations((app.source)()).map_err(db_error)?;
+        let pending = conn
+            .pending_migrations((app.source)(db.backend()))
+            .map_err(db_error)?;
         for m in pending {
             let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
             progress(&label, false);
@@ -101,7 +119,7 @@ pub fn migrate(
                 // Another process may have applied it meanwhile (two servers starting at
                 // once): that is not a failure.
                 let still_pending = conn
-                    .pending_migrations((app.source)())
+                    .pending_migrations((app.source)(db.backend()))
                     .map_err(db_error)?
                     .iter()
                     .any(|p| p.name().to_string() == m.name().to_string());

@@ -81,6 +81,38 @@ fn without_password(url: &str) -> String {
     }
 }
 
+/// The pools made by [`shared`], one per database.
+static SHARED: std::sync::Mutex<Vec<(String, Database)>> = std::sync::Mutex::new(Vec::new());
+
+/// The process's pool for the database the settings name: made on first use, then shared
+/// by every request (views, users), as Django keeps one connection handler.
+pub fn shared(settings: &Settings) -> Result<Database, Error> {
+    let key = format!(
+        "{}\n{}",
+        settings.database_url,
+        settings.base_dir().display()
+    );
+    let mut pools = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, db)) = pools.iter().find(|(k, _)| *k == key) {
+        return Ok(db.clone());
+    }
+    let db = Database::from_settings(settings)?;
+    pools.push((key, db.clone()));
+    Ok(db)
+}
+
+/// Lets go of the shared pool of a database that is about to be dropped (a test
+/// database), so that no idle connection keeps it open.
+pub fn forget(settings: &Settings) {
+    let key = format!(
+        "{}\n{}",
+        settings.database_url,
+        settings.base_dir().display()
+    );
+    let mut pools = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    pools.retain(|(k, _)| *k != key);
+}
+
 impl Database {
     /// The database the settings name: DATABASE_URL, a relative SQLite path being taken from
     /// the project folder. Connections are made when first used.

@@ -3,6 +3,7 @@
 
 pub mod migrate;
 mod runserver;
+mod users;
 
 use std::process::ExitCode;
 
@@ -27,7 +28,7 @@ struct Builtin<U> {
 type Run<U> = fn(&Project<U>, &[String], &str) -> Result<(), CommandError>;
 
 /// Every built-in command, by app and then by name, as Django's `help` lists them.
-fn builtins<U: UrlConf>() -> [Builtin<U>; 8] {
+fn builtins<U: UrlConf>() -> [Builtin<U>; 10] {
     [
         Builtin {
             app: "manouche",
@@ -86,6 +87,20 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 8] {
                 showurls::<U>();
                 Ok(())
             },
+        },
+        Builtin {
+            app: "auth",
+            name: "changepassword",
+            usage: "changepassword <username>",
+            about: "Changes a user's password.",
+            run: |project, args, _| users::changepassword(&project.settings()?, args),
+        },
+        Builtin {
+            app: "auth",
+            name: "createsuperuser",
+            usage: "createsuperuser [--username U] [--email E] [--noinput]",
+            about: "Makes a superuser; with --noinput the password comes from MANOUCHE_SUPERUSER_PASSWORD.",
+            run: |project, args, _| users::createsuperuser(&project.settings()?, args),
         },
         Builtin {
             app: "sessions",

@@ -246,3 +246,12 @@ impl Client {
         }
     }
 }
+
+impl Drop for Client {
+    /// The test database goes with the client: its shared pool is let go first.
+    fn drop(&mut self) {
+        if self._database.is_some() {
+            crate::db::forget(&self.settings);
+        }
+    }
+}
