@@ -1,9 +1,10 @@
-//! The lecture's project: apps `hello`, `newyear` and `tasks`.
+//! The lecture's project: apps `hello`, `newyear`, `tasks` and `users`.
 
 pub mod hello;
 pub mod newyear;
 pub mod tasks;
 pub mod urls;
+pub mod users;
 pub mod views;
 
 /// The project: its folder (for settings.toml), its root URLconf and its error pages.

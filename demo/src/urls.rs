@@ -7,5 +7,6 @@ urlpatterns! {
     path("hello/", include(crate::hello::urls)),
     path("newyear/", include(crate::newyear::urls)),
     path("tasks/", include(crate::tasks::urls)),
+    path("users/", include(crate::users::urls)),
 }
 // ANCHOR_END: all

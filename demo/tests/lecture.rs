@@ -49,6 +49,54 @@ async fn an_invalid_task_shows_the_form_again_with_its_error() {
 }
 // ANCHOR_END: invalid
 
+// ANCHOR: users
+#[manouche::test]
+async fn a_user_logs_in_sees_the_welcome_page_and_logs_out() {
+    let mut client = Client::new(&demo::project());
+    let db = manouche::db::shared(client.settings()).unwrap();
+    manouche::auth::create_user_in(
+        &db,
+        &manouche::auth::NewUser {
+            username: "harry",
+            password: Some("expecto-patronum"),
+            first_name: "Harry",
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Not logged in: sent to LOGIN_URL, the page asked for as `next`.
+    let login = format!("{}?next=/users/", client.settings().login_url);
+    client.get("/users/").await.assert_redirects(&login);
+    let wrong = client
+        .post(
+            "/users/login",
+            &[("username", "harry"), ("password", "alohomora")],
+        )
+        .await;
+    wrong.assert_contains("Please enter a correct username and password.");
+    wrong.assert_contains("value=\"harry\"");
+    client
+        .post(
+            "/users/login",
+            &[("username", "harry"), ("password", "expecto-patronum")],
+        )
+        .await
+        .assert_redirects("/users/");
+    client
+        .get("/users/")
+        .await
+        .assert_contains("<h1>Welcome, Harry</h1>");
+    client
+        .post("/users/logout", &[])
+        .await
+        .assert_redirects("/users/login");
+    client
+        .get("/users/login")
+        .await
+        .assert_contains("Logged out.");
+}
+// ANCHOR_END: users
+
 // ANCHOR: settings
 #[manouche::test]
 async fn unknown_pages_are_the_projects_404_with_debug_off() {

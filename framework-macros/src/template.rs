@@ -324,6 +324,16 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     let body = match data {
         syn::Data::Struct(s) => {
             let fields = &s.fields;
+            // Names every template has from Django's context processors.
+            if let Some(f) = fields
+                .iter()
+                .find(|f| f.ident.as_ref().is_some_and(|i| i == "messages"))
+            {
+                return Err(syn::Error::new_spanned(
+                    f,
+                    "`messages` in a template is the request's one-time messages (Django's messages context processor); give this field another name",
+                ));
+            }
             match fields {
                 syn::Fields::Named(_) => quote!(struct #ident #generics #fields),
                 _ => quote!(struct #ident #generics #fields;),

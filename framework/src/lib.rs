@@ -13,6 +13,7 @@ pub mod html;
 pub mod http;
 pub mod log;
 pub mod management;
+pub mod messages;
 pub mod middleware;
 mod project;
 mod python;
@@ -75,6 +76,7 @@ pub mod __private {
     pub mod tpl {
         pub use crate::templates::Value;
         pub use crate::templates::filters;
+        pub use crate::templates::messages;
         pub use crate::templates::runtime::*;
     }
 

@@ -70,6 +70,8 @@ pub struct Settings {
     pub login_redirect_url: String,
     /// Where a logout goes (none: the logout page itself).
     pub logout_redirect_url: Option<String>,
+    /// The lowest level of message kept (`messages::level::INFO`, 20).
+    pub message_level: i64,
     /// Where sessions live: `"db"` (the database), `"signed_cookies"` or `"memory"`.
     pub session_engine: String,
     /// The session cookie's name.
@@ -159,6 +161,7 @@ impl Default for Settings {
             login_url: "/accounts/login/".into(),
             login_redirect_url: "/accounts/profile/".into(),
             logout_redirect_url: None,
+            message_level: 20,
             session_engine: "db".into(),
             session_cookie_name: "sessionid".into(),
             session_cookie_age: 1_209_600,

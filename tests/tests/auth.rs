@@ -180,7 +180,15 @@ async fn logout_is_a_post_that_ends_the_session() {
     c.get("/users/").await.assert_contains("Welcome, Brian");
     c.post("/users/logout", &[])
         .await
-        .assert_contains("Logged out.");
+        .assert_redirects("/users/login");
+    // The message is shown once, from a cookie: the anonymous visitor has no session.
+    assert!(c.cookie("messages").is_some());
+    c.get("/users/login")
+        .await
+        .assert_contains("<div class=\"success\">Logged out.</div>");
+    let again = c.get("/users/login").await;
+    assert!(!again.text().contains("Logged out."), "shown once");
+    assert!(c.cookie("sessionid").is_none_or(str::is_empty));
     c.get("/users/")
         .await
         .assert_redirects("/accounts/login/?next=/users/");

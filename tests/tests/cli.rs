@@ -438,7 +438,7 @@ fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
     // The Testing chapter's tests pass in the reader's project, and leave its database alone.
     let (ok, out, stderr) = cargo_test(&root);
     assert!(
-        ok && out.contains("test result: ok. 4 passed"),
+        ok && out.contains("test result: ok. 5 passed"),
         "{out}\n{stderr}"
     );
     assert!(!root.join("db.sqlite3").exists());

@@ -249,6 +249,8 @@ fn lookup(parts: &[String], scope: &mut dyn Scope) -> Result<String, String> {
             };
             return Ok(format!("manouche::__private::{f}()"));
         }
+        // Django's messages context processor.
+        "messages" if parts.len() == 1 => return Ok(format!("{TPL}::messages()")),
         "True" if parts.len() == 1 => return Ok("true".into()),
         "False" if parts.len() == 1 => return Ok("false".into()),
         _ => {}

@@ -682,7 +682,13 @@ impl<'a> Translator<'a> {
                     Some("values") if parts.len() > 1 => (&parts[..parts.len() - 1], ".values()"),
                     _ => (&parts[..], ""),
                 };
-                let path = expr::raw_operand(&Operand::Var(base.to_vec()), self)?;
+                let mut path = expr::raw_operand(&Operand::Var(base.to_vec()), self)?;
+                if path.contains('(') {
+                    // A value made by a call (`messages`) lives through the loop.
+                    let seq = format!("__manouche_seq_{id}");
+                    self.tag(&format!("let {seq} = {path}"));
+                    path = seq;
+                }
                 // Iterated the way its type allows: a collection's items keep their types,
                 // text gives its characters (as in Django), other values their items.
                 let items = format!(

@@ -198,6 +198,15 @@ impl Request {
         self.slots.shared()
     }
 
+    /// The value of type `T` attached to this request, made by `make` (and kept) when there
+    /// is none yet: for values a view adds through a shared request.
+    pub(crate) fn attached_or_make<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        self.slots.shared_or_make(make)
+    }
+
     /// Per-request data that middleware attached, each under a type of its own.
     pub fn extensions(&self) -> &http::Extensions {
         &self.head.extensions

@@ -9,11 +9,13 @@ use std::sync::Arc;
 type Slot = Arc<dyn Any + Send + Sync>;
 
 /// A request's attached values: three in place (the resolver match, the session's, the
-/// CSRF state's), more in a vector.
+/// CSRF state's), more in a vector, and those made later by a view that holds the
+/// request shared (the messages it adds): nothing is made for a request that needs none.
 #[derive(Default)]
 pub(crate) struct Slots {
     inline: [Option<Slot>; 3],
     more: Vec<Slot>,
+    late: std::sync::Mutex<Vec<Slot>>,
 }
 
 impl std::fmt::Debug for Slots {
@@ -43,11 +45,31 @@ impl Slots {
         self.all().find_map(|s| s.downcast_ref::<T>())
     }
 
-    /// The attached value of type `T`, shared.
+    /// The attached value of type `T`, shared (also one made late).
     pub(crate) fn shared<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
-        self.all()
+        if let Some(found) = self.all().find(|s| s.is::<T>()) {
+            return Arc::downcast::<T>(found.clone()).ok();
+        }
+        let late = self.late.lock().unwrap_or_else(|e| e.into_inner());
+        late.iter()
             .find(|s| s.is::<T>())
             .and_then(|s| Arc::downcast::<T>(s.clone()).ok())
+    }
+
+    /// The value of type `T`, made by `make` and kept when there is none yet.
+    pub(crate) fn shared_or_make<T: Any + Send + Sync>(&self, make: impl FnOnce() -> T) -> Arc<T> {
+        if let Some(found) = self.shared::<T>() {
+            return found;
+        }
+        let mut late = self.late.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = late.iter().find(|s| s.is::<T>())
+            && let Ok(found) = Arc::downcast::<T>(found.clone())
+        {
+            return found;
+        }
+        let made = Arc::new(make());
+        late.push(made.clone());
+        made
     }
 
     fn all(&self) -> impl Iterator<Item = &Slot> {
@@ -74,5 +96,9 @@ mod tests {
         assert_eq!(slots.shared::<u32>().as_deref(), Some(&5));
         slots.attach(6u16);
         assert_eq!(slots.more.len(), 1);
+        let made = slots.shared_or_make(|| 7i64);
+        assert_eq!(*made, 7);
+        assert_eq!(*slots.shared_or_make(|| 8i64), 7, "made once");
+        assert_eq!(slots.shared::<i64>().as_deref(), Some(&7));
     }
 }

@@ -11,6 +11,7 @@
 pub mod common;
 pub mod csrf;
 pub mod hosts;
+pub mod messages;
 pub mod security;
 pub mod session;
 pub(crate) mod stack;
@@ -23,6 +24,7 @@ use crate::http::{Request, Response};
 pub use common::CommonMiddleware;
 pub use csrf::CsrfMiddleware;
 pub use hosts::AllowedHostsMiddleware;
+pub use messages::MessageMiddleware;
 pub use security::SecurityMiddleware;
 pub use session::SessionMiddleware;
 

@@ -38,6 +38,8 @@ pub struct Context {
     /// The request's CSRF state (made when `{% csrf_token %}` first asks for a token); none
     /// without the CSRF middleware.
     csrf: Option<Arc<CsrfSlot>>,
+    /// The request's one-time messages (none without the message middleware).
+    messages: Option<Arc<crate::messages::Slot>>,
     path: crate::http::SharedPath,
     /// The path with its query, when `path` is a decoded copy (else `path` holds it).
     full_path: Option<http::uri::PathAndQuery>,
@@ -66,6 +68,7 @@ impl Context {
         Context {
             settings: request.shared_settings(),
             csrf: request.attached_shared::<CsrfSlot>(),
+            messages: crate::messages::shared_slot(request),
             path,
             full_path,
             method: request.method().clone(),
@@ -356,6 +359,16 @@ pub fn request_full_path() -> String {
             let full = c.full_path.as_ref().or(c.path.full());
             full.map_or("/", |p| p.as_str()).to_owned()
         })
+    })
+    .unwrap_or_default()
+}
+
+/// `{{ messages }}`: the request's messages, then read (Django's messages context
+/// processor); none outside a request.
+pub fn messages() -> Vec<crate::messages::Message> {
+    current(|c| {
+        c.and_then(|c| c.messages.as_ref())
+            .map(|s| crate::messages::take(s))
     })
     .unwrap_or_default()
 }

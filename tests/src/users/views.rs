@@ -16,7 +16,7 @@ pub struct Index {
 #[derive(Template)]
 #[template(path = "users/login.html")]
 pub struct Login {
-    /// "Invalid credentials." or "Logged out.".
+    /// "Invalid credentials.", when the login failed.
     pub message: Option<String>,
     /// The username typed, shown again.
     pub username: String,
@@ -69,18 +69,13 @@ pub async fn login_view(request: &Request) -> Result<Response> {
     }
 }
 
-/// POST only: logs out and shows the login page with "Logged out.".
+/// POST only: logs out and goes to the login page, which says "Logged out." once.
 #[view]
 pub async fn logout_view(request: &Request) -> Result<Response> {
     if request.method() != Method::POST {
         return Err(Error::new(ErrorKind::MethodNotAllowed, "log out with POST"));
     }
     auth::logout(request).await?;
-    render(
-        request,
-        Login {
-            message: Some("Logged out.".into()),
-            username: String::new(),
-        },
-    )
+    manouche::messages::success(request, "Logged out.")?;
+    Ok(redirect(url!("users:login")))
 }

@@ -1,0 +1,13 @@
+// ANCHOR: all
+use manouche::{app, urlpatterns};
+
+use super::views;
+
+app!(name = "users");
+
+urlpatterns! {
+    path("", views::index, name = "index"),
+    path("login", views::login_view, name = "login"),
+    path("logout", views::logout_view, name = "logout"),
+}
+// ANCHOR_END: all
