@@ -5,7 +5,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -124,6 +124,31 @@ test("the list is kept across reloads and a server restart", async () => {
   assert.ok(newPort !== "" && port !== "");
   await page.goto(`${server.base}/tasks/`);
   assert.deepEqual((await page.locator("main li").allTextContents()).map((s) => s.trim()), ["Buy milk"]);
+});
+
+test("log in, see the welcome page, log out, see the message once", async () => {
+  const env = { ...process.env, DATABASE_URL: `sqlite://${database}`, MANOUCHE_SUPERUSER_PASSWORD: "browser-pass-123" };
+  for (const args of [["migrate"], ["createsuperuser", "--noinput", "--username", "browser"]]) {
+    const run = spawnSync(demoBin, args, { env, encoding: "utf8" });
+    assert.equal(run.status, 0, `${args.join(" ")}: ${run.stderr}`);
+  }
+  await page.goto(`${server.base}/users/`);
+  assert.equal(new URL(page.url()).pathname, "/users/login");
+  assert.equal(new URL(page.url()).searchParams.get("next"), "/users/");
+  await page.fill("input[name=username]", "browser");
+  await page.fill("input[name=password]", "wrong");
+  await page.click("input[type=submit]");
+  assert.match(await page.locator("main").textContent(), /Please enter a correct username and password/);
+  assert.equal(await page.inputValue("input[name=username]"), "browser");
+  await page.fill("input[name=password]", "browser-pass-123");
+  await page.click("input[type=submit]");
+  await page.waitForURL(`${server.base}/users/`);
+  assert.equal((await page.locator("h1").textContent()).trim(), "Welcome, browser");
+  await page.click("input[value='Log Out']");
+  await page.waitForURL(`${server.base}/users/login`);
+  assert.equal((await page.locator(".success").textContent()).trim(), "Logged out.");
+  await page.reload();
+  assert.equal(await page.locator(".success").count(), 0);
 });
 
 test("the greeting and the 404 page", async () => {

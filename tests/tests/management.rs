@@ -348,11 +348,16 @@ fn createsuperuser_and_changepassword_as_djangos() {
     let (code, out, err) = run_on(
         &["changepassword", "admin"],
         &[],
-        "one-password\nanother\nnew-password-1\nnew-password-1\n",
+        "one-password\nanother\n12345678\n12345678\nnew-password-1\nnew-password-1\n",
     );
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         err.contains("Passwords do not match. Please try again."),
+        "{err}"
+    );
+    // Django's validators, with their messages.
+    assert!(
+        err.contains("This password is too common.\nThis password is entirely numeric."),
         "{err}"
     );
     assert!(

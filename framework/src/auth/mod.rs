@@ -6,8 +6,10 @@
 
 pub mod hashers;
 mod models;
+mod validation;
 
 pub use models::{NewUser, User, auth_user, create_user, normalize_email};
+pub use validation::validate_password;
 
 use crate::db::Database;
 use crate::error::{Error, ErrorKind};

@@ -77,6 +77,15 @@ pub fn createsuperuser(settings: &Settings, args: &[String]) -> Result<(), Comma
                 eprintln!("Error: Blank passwords aren't allowed.");
                 continue;
             }
+            let problems = auth::validate_password(&p, None);
+            if !problems.is_empty() {
+                eprintln!("{}", problems.join("\n"));
+                let bypass = ask("Bypass password validation and create user anyway? [y/N]: ")
+                    .unwrap_or_default();
+                if !bypass.trim().eq_ignore_ascii_case("y") {
+                    continue;
+                }
+            }
             break p;
         };
         (username, email, Some(password))
@@ -125,6 +134,13 @@ pub fn changepassword(settings: &Settings, args: &[String]) -> Result<(), Comman
         let again = ask("Password (again): ").ok_or_else(|| CommandError("cancelled".into()))?;
         if p != again {
             eprintln!("Passwords do not match. Please try again.");
+            continue;
+        }
+        let user =
+            auth::get_by_username(&db, &username).map_err(|e| CommandError(e.to_string()))?;
+        let problems = auth::validate_password(&p, user.as_ref());
+        if !problems.is_empty() {
+            eprintln!("{}", problems.join("\n"));
             continue;
         }
         auth::set_password(&db, &username, &p).map_err(|e| CommandError(e.to_string()))?;
