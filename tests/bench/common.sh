@@ -3,6 +3,9 @@
 #                                  the servers in release, and sets the demo's environment
 #                                  (production mode, its SQLite database in DIR)
 #   wait_for PORT                  waits until the server on PORT answers /hello/brian
+#   django_python                  prints "--python PATH" of target/bench-venv's Python with
+#                                  Django 5.2 (installed when missing), or nothing when
+#                                  MANOUCHE_BENCH_NO_DJANGO is set
 
 bench_setup() {
     local dir=$1 tool=$2 package=$3 sudo
@@ -21,4 +24,14 @@ wait_for() {
         curl -sf -o /dev/null "http://127.0.0.1:$1/hello/brian" && return 0
         sleep 0.2
     done
+}
+
+django_python() {
+    [ -n "${MANOUCHE_BENCH_NO_DJANGO:-}" ] && return 0
+    local venv=target/bench-venv
+    if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import django" 2>/dev/null; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet "django==5.2.*" "gunicorn==23.*"
+    fi
+    echo "--python $venv/bin/python"
 }

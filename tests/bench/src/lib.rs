@@ -19,3 +19,12 @@ pub fn port_arg() -> u16 {
             std::process::exit(2)
         })
 }
+
+/// The Python with Django 5.2 that `--python PATH` names, for the benchmarks that compare
+/// with Django; `None` when not given.
+pub fn python_arg() -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--python")
+        .and_then(|i| args.get(i + 1).cloned())
+}

@@ -42,11 +42,7 @@ fn median(n: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let python = args
-        .iter()
-        .position(|a| a == "--python")
-        .and_then(|i| args.get(i + 1).cloned());
+    let python = manouche_bench::python_arg();
     assert!(manouche::auth::hashers::check_password("correct horse battery staple", HASH).correct);
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     let ours = median(9, || {

@@ -136,10 +136,7 @@ fn time_pair(mut a: impl FnMut(), mut b: impl FnMut()) -> (Duration, Duration, f
 fn main() {
     use askama::Template as _;
     let args: Vec<String> = std::env::args().collect();
-    let python = args
-        .iter()
-        .position(|a| a == "--python")
-        .and_then(|i| args.get(i + 1).cloned());
+    let python = manouche_bench::python_arg();
     let rows = rows();
     if args.iter().any(|a| a == "--only-manouche") {
         // For a profiler: manouche's page alone, for a few seconds.
