@@ -181,7 +181,7 @@ fn from_startproject_to_a_page_served_over_http() {
         .unwrap();
     assert_eq!(
         String::from_utf8_lossy(&migrate.stdout),
-        "Operations to perform:\n  Apply all migrations: sessions\nRunning migrations:\n  Applying sessions.0001_initial... OK\n"
+        "Operations to perform:\n  Apply all migrations: auth, sessions\nRunning migrations:\n  Applying auth.0001_initial... OK\n  Applying sessions.0001_initial... OK\n"
     );
     assert!(db.exists());
     let server = Server::start(
