@@ -324,16 +324,6 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     let body = match data {
         syn::Data::Struct(s) => {
             let fields = &s.fields;
-            // Names every template has from Django's context processors.
-            if let Some(f) = fields
-                .iter()
-                .find(|f| f.ident.as_ref().is_some_and(|i| i == "messages"))
-            {
-                return Err(syn::Error::new_spanned(
-                    f,
-                    "`messages` in a template is the request's one-time messages (Django's messages context processor); give this field another name",
-                ));
-            }
             match fields {
                 syn::Fields::Named(_) => quote!(struct #ident #generics #fields),
                 _ => quote!(struct #ident #generics #fields;),
@@ -346,6 +336,7 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             ));
         }
     };
+    let processors = context_processors(&ast)?;
     let rewritten = quote!(#(#attrs)* #new_attr #vis #body);
     let generated = askama_derive::derive_template(rewritten, || {
         quote!(
@@ -363,7 +354,48 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     let generated = point_errors_at_originals(generated, &mirror, &manifest);
     Ok(quote! {
         #generated
+        #processors
         #(#tracked)*
+    })
+}
+
+/// `user` and `messages` in a template: the struct's own field of that name, as a context
+/// variable wins over Django's context processors, else the request's.
+fn context_processors(ast: &DeriveInput) -> syn::Result<TokenStream> {
+    let syn::Data::Struct(s) = &ast.data else {
+        return Ok(TokenStream::new());
+    };
+    let field = |name: &str| {
+        s.fields
+            .iter()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == name))
+            .map(|f| f.ty.clone())
+    };
+    let user = match field("user") {
+        Some(ty) => quote!(fn __manouche_user(&self) -> &#ty { &self.user }),
+        None => quote!(
+            fn __manouche_user(&self) -> ::manouche::auth::CurrentUser {
+                ::manouche::__private::tpl::current_user()
+            }
+        ),
+    };
+    let messages = match field("messages") {
+        Some(ty) => quote!(fn __manouche_messages(&self) -> &#ty { &self.messages }),
+        None => quote!(
+            fn __manouche_messages(&self) -> ::std::vec::Vec<::manouche::messages::Message> {
+                ::manouche::__private::tpl::messages()
+            }
+        ),
+    };
+    let ident = &ast.ident;
+    let (impl_generics, ty_generics, where_clause) = ast.generics.split_for_impl();
+    Ok(quote! {
+        #[doc(hidden)]
+        #[allow(dead_code, clippy::needless_lifetimes)]
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #user
+            #messages
+        }
     })
 }
 

@@ -76,8 +76,8 @@ pub mod __private {
     pub mod tpl {
         pub use crate::templates::Value;
         pub use crate::templates::filters;
-        pub use crate::templates::messages;
         pub use crate::templates::runtime::*;
+        pub use crate::templates::{current_user, messages};
     }
 
     /// `{% url … as var %}`.

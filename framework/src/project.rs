@@ -278,6 +278,7 @@ impl<U: UrlConf> Project<U> {
             },
             common: CommonMiddleware::new(resolves::<U>),
             csrf: CsrfMiddleware::new(self.handlers.csrf_failure),
+            auth: crate::middleware::AuthenticationMiddleware,
             messages: crate::middleware::MessageMiddleware,
             own: self.middleware.clone(),
             handlers: self.handlers,

@@ -247,3 +247,18 @@ async fn on_postgresql_the_same_login_works() {
     c.get("/users/").await.assert_contains("Welcome, Brian");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[manouche::test]
+async fn every_template_has_user_and_its_own_field_or_loop_variable_wins() {
+    let mut c = client();
+    assert_eq!(c.get("/users/whoami").await.text(), "AnonymousUser");
+    add_user(&c, "brian", "pw-brian-123", "Brian");
+    log_in(&mut c, "brian", "pw-brian-123").await;
+    assert_eq!(c.get("/users/whoami").await.text(), "Hello, Brian (brian)");
+    use manouche::Template;
+    let page = manouche_tests::users::views::OwnUser {
+        user: "field".into(),
+        names: vec!["a".into(), "b".into()],
+    };
+    assert_eq!(page.render().unwrap(), "field|a;b;|field|");
+}

@@ -1,13 +1,12 @@
 // ANCHOR: all
-use manouche::auth::{self, User};
+use manouche::auth;
 use manouche::messages;
 use manouche::prelude::*;
 
+/// The template shows `user`: every template has it (Django's auth context processor).
 #[derive(Template)]
 #[template(path = "users/user.html")]
-struct UserPage {
-    user: User,
-}
+struct UserPage;
 
 #[derive(Template)]
 #[template(path = "users/login.html")]
@@ -20,10 +19,7 @@ struct LoginPage {
 /// Only for logged-in users (LOGIN_URL in settings.toml is the login page).
 #[view(login_required)]
 pub async fn index(request: &Request) -> Result<Response> {
-    match request.user().await? {
-        Some(user) => render(request, UserPage { user }),
-        None => Ok(redirect(url!("users:login"))),
-    }
+    render(request, UserPage)
 }
 // ANCHOR_END: index
 

@@ -30,6 +30,8 @@ pub trait Scope {
     fn forloop(&mut self, path: &[String]) -> Result<String, String>;
     /// The module path of a project filter `name` (from `{% load %}`), if any.
     fn user_filter(&self, name: &str) -> Option<String>;
+    /// Whether `name` was bound by the template here (`{% for user in … %}`, `with`, `as`).
+    fn is_bound(&self, name: &str) -> bool;
 }
 
 /// Splits tag arguments into words, keeping quoted strings (and `_("…")`) whole, as
@@ -249,8 +251,16 @@ fn lookup(parts: &[String], scope: &mut dyn Scope) -> Result<String, String> {
             };
             return Ok(format!("manouche::__private::{f}()"));
         }
-        // Django's messages context processor.
-        "messages" if parts.len() == 1 => return Ok(format!("{TPL}::messages()")),
+        // Django's context processors' names: the struct's own field when it has one (the
+        // derive writes these methods either way).
+        "messages" | "user" if !scope.is_bound(&parts[0]) => {
+            let mut out = format!("__manouche_{}()", parts[0]);
+            for p in &parts[1..] {
+                out.push('.');
+                out.push_str(p);
+            }
+            return Ok(out);
+        }
         "True" if parts.len() == 1 => return Ok("true".into()),
         "False" if parts.len() == 1 => return Ok("false".into()),
         _ => {}

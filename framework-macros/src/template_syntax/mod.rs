@@ -62,6 +62,8 @@ struct Open {
     close: String,
     /// For `{% ifchanged %}` without arguments: the id of the captured content.
     capture: Option<usize>,
+    /// The names this block binds (`for` targets, `with` names, `as` variables in it).
+    bound: Vec<String>,
 }
 
 struct Translator<'a> {
@@ -74,6 +76,8 @@ struct Translator<'a> {
     loops: Vec<Loop>,
     autoescape: Vec<bool>,
     counter: usize,
+    /// Names bound at the template's top level (`{% url … as x %}` outside any block).
+    bound: Vec<String>,
 }
 
 impl Scope for Translator<'_> {
@@ -121,6 +125,11 @@ impl Scope for Translator<'_> {
             l.needs_len = true;
         }
         Ok(format!("__manouche_forloop_{}.{method}()", l.id))
+    }
+
+    fn is_bound(&self, name: &str) -> bool {
+        self.bound.iter().any(|b| b == name)
+            || self.open.iter().any(|o| o.bound.iter().any(|b| b == name))
     }
 
     fn user_filter(&self, name: &str) -> Option<String> {
@@ -218,7 +227,16 @@ impl<'a> Translator<'a> {
             expects: expects.to_vec(),
             close,
             capture: None,
+            bound: Vec::new(),
         });
+    }
+
+    /// Records a name the template binds, for the innermost open block (or the template).
+    fn bind(&mut self, name: &str) {
+        match self.open.last_mut() {
+            Some(open) => open.bound.push(name.to_string()),
+            None => self.bound.push(name.to_string()),
+        }
     }
 
     /// Ends the innermost `{% for %}`'s body: declares its `forloop` if it was used.
@@ -270,6 +288,9 @@ impl<'a> Translator<'a> {
                 self.tag(&format!("if {TPL}::scope()"));
                 self.out.push_str(&lets);
                 self.open("with", line, &["endwith"], "{% endif %}".into());
+                for name in assigned_names(args) {
+                    self.bind(&name);
+                }
             }
             "block" => {
                 let [block_name] = args else {
@@ -409,7 +430,10 @@ impl<'a> Translator<'a> {
                     .collect::<Result<Vec<_>, _>>()?;
                 let v = format!("{TPL}::firstof([{}])", values.join(", "));
                 match var {
-                    Some(var) => self.tag(&format!("let {var} = {v}")),
+                    Some(var) => {
+                        self.tag(&format!("let {var} = {v}"));
+                        self.bind(var);
+                    }
                     None => self.show(&v),
                 }
             }
@@ -425,7 +449,10 @@ impl<'a> Translator<'a> {
                 let (a, b, c) = (self.value_of(a)?, self.value_of(b)?, self.value_of(c)?);
                 let v = format!("{TPL}::widthratio(&{a}, &{b}, &{c})");
                 match var {
-                    Some(var) => self.tag(&format!("let {var} = {v}")),
+                    Some(var) => {
+                        self.tag(&format!("let {var} = {v}"));
+                        self.bind(var);
+                    }
                     None => self.show(&v),
                 }
             }
@@ -439,7 +466,10 @@ impl<'a> Translator<'a> {
                 };
                 let v = format!("{TPL}::now({format:?})");
                 match var {
-                    Some(var) => self.tag(&format!("let {var} = {v}")),
+                    Some(var) => {
+                        self.tag(&format!("let {var} = {v}"));
+                        self.bind(var);
+                    }
                     None => self.show(&v),
                 }
             }
@@ -539,7 +569,10 @@ impl<'a> Translator<'a> {
                     format!("{TPL}::querystring([{}])", changes.join(", "))
                 };
                 match var {
-                    Some(var) => self.tag(&format!("let {var} = {v}")),
+                    Some(var) => {
+                        self.tag(&format!("let {var} = {v}"));
+                        self.bind(var);
+                    }
                     None => self.show(&v),
                 }
             }
@@ -733,6 +766,9 @@ impl<'a> Translator<'a> {
             needs_len: false,
         });
         self.open("for", line, &["empty", "endfor"], "{% endfor %}".into());
+        for t in &targets {
+            self.bind(t);
+        }
         Ok(())
     }
 
@@ -887,6 +923,7 @@ impl<'a> Translator<'a> {
         self.tag("endif");
         self.tag("endfor");
         self.tag(&format!("let {} = {groups}.groups()", args[4]));
+        self.bind(&args[4]);
         Ok(())
     }
 
@@ -980,6 +1017,18 @@ impl<'a> Translator<'a> {
     }
 }
 
+/// The names `a=b c=d` (or `b as a`) bind.
+fn assigned_names(args: &[String]) -> Vec<String> {
+    if let [_, as_kw, name] = args
+        && as_kw == "as"
+    {
+        return vec![name.clone()];
+    }
+    args.iter()
+        .filter_map(|a| a.split_once('=').map(|(n, _)| n.to_string()))
+        .collect()
+}
+
 /// `a b as name` → (`[a, b]`, `Some(name)`).
 fn split_as(args: &[String]) -> (&[String], Option<&str>) {
     match args {
@@ -1006,6 +1055,7 @@ pub fn rewrite(
         loops: Vec::new(),
         autoescape: Vec::new(),
         counter: 0,
+        bound: Vec::new(),
     };
     let mut iter = tokens.iter();
     while let Some(tok) = iter.next() {

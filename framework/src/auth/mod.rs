@@ -24,6 +24,112 @@ pub const HASH_SESSION_KEY: &str = "_auth_user_hash";
 /// The only backend: users and passwords in `auth_user` (Django's `ModelBackend`).
 pub const BACKEND: &str = "django.contrib.auth.backends.ModelBackend";
 
+/// The request's user once read: `None` until `request.user()` (or the middleware) has
+/// read it, then `Some(None)` for an anonymous visitor.
+#[derive(Debug, Default)]
+pub(crate) struct UserSlot(std::sync::Mutex<Option<Option<User>>>);
+
+impl UserSlot {
+    fn get(&self) -> Option<Option<User>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set(&self, user: Option<User>) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(user);
+    }
+}
+
+fn remember(request: &Request, user: Option<User>) {
+    request.attached_or_make(UserSlot::default).set(user);
+}
+
+/// `user` in a template (Django's auth context processor): the request's user as read,
+/// or an anonymous one. Its fields are Django's, `is_authenticated` included.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CurrentUser {
+    /// The user's id; `None` for an anonymous visitor.
+    pub id: Option<i32>,
+    /// The login name ("" for an anonymous visitor).
+    pub username: String,
+    /// The first name.
+    pub first_name: String,
+    /// The last name.
+    pub last_name: String,
+    /// The e-mail address.
+    pub email: String,
+    /// Logged in.
+    pub is_authenticated: bool,
+    /// Not logged in.
+    pub is_anonymous: bool,
+    /// May use the admin.
+    pub is_staff: bool,
+    /// Has every permission.
+    pub is_superuser: bool,
+    /// May log in.
+    pub is_active: bool,
+}
+
+impl CurrentUser {
+    /// Django's `AnonymousUser`.
+    pub fn anonymous() -> Self {
+        CurrentUser {
+            is_anonymous: true,
+            ..CurrentUser::default()
+        }
+    }
+
+    /// The logged-in `user`.
+    pub fn of(user: &User) -> Self {
+        CurrentUser {
+            id: Some(user.id),
+            username: user.username.clone(),
+            first_name: user.first_name.clone(),
+            last_name: user.last_name.clone(),
+            email: user.email.clone(),
+            is_authenticated: true,
+            is_anonymous: false,
+            is_staff: user.is_staff,
+            is_superuser: user.is_superuser,
+            is_active: user.is_active,
+        }
+    }
+}
+
+impl std::fmt::Display for CurrentUser {
+    /// The username, or "AnonymousUser", as Django prints them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_authenticated {
+            f.write_str(&self.username)
+        } else {
+            f.write_str("AnonymousUser")
+        }
+    }
+}
+
+/// The user slot of `request`, if its user was read, for the templates it renders.
+pub(crate) fn user_slot(request: &Request) -> Option<std::sync::Arc<UserSlot>> {
+    request.attached_shared::<UserSlot>()
+}
+
+/// The user a slot holds, as a template sees it.
+pub(crate) fn current_user(slot: Option<&UserSlot>) -> CurrentUser {
+    match slot.and_then(UserSlot::get) {
+        Some(Some(user)) => CurrentUser::of(&user),
+        _ => CurrentUser::anonymous(),
+    }
+}
+
+/// Django's `AuthenticationMiddleware`, eagerly: a request that carries a session cookie
+/// has its user read before the view, so that every template can show `user`.
+pub(crate) async fn load_user(request: &Request) {
+    if request
+        .cookie(&request.settings().session_cookie_name)
+        .is_some()
+    {
+        let _ = request.user().await;
+    }
+}
+
 fn database(request: &Request) -> Result<Database, Error> {
     crate::db::shared(request.settings())
 }
@@ -83,6 +189,7 @@ pub async fn login(request: &Request, user: &User) -> Result<(), Error> {
         session.insert(HASH_SESSION_KEY, hash)?;
     }
     crate::csrf::rotate_token(request);
+    remember(request, Some(user.clone()));
     let db = database(request)?;
     let id = user.id;
     db.run(move |conn| models::touch_last_login(conn, id)).await
@@ -91,6 +198,7 @@ pub async fn login(request: &Request, user: &User) -> Result<(), Error> {
 /// Django's `logout(request)`: the session is emptied and its key dropped.
 pub async fn logout(request: &Request) -> Result<(), Error> {
     request.session().await?.flush();
+    remember(request, None);
     Ok(())
 }
 
@@ -99,6 +207,15 @@ impl Request {
     /// A session whose password HMAC no longer matches (the password changed) is ended.
     /// Opens the session: call it when the view does not hold the session open.
     pub async fn user(&self) -> Result<Option<User>, Error> {
+        if let Some(known) = self.attached_shared::<UserSlot>().and_then(|s| s.get()) {
+            return Ok(known);
+        }
+        let user = self.read_user().await?;
+        remember(self, user.clone());
+        Ok(user)
+    }
+
+    async fn read_user(&self) -> Result<Option<User>, Error> {
         let (id, backend, hash) = {
             let session = self.session().await?;
             (

@@ -8,6 +8,7 @@
 //!
 //! Each is an ordinary implementation of the one trait; [`stack`] runs them.
 
+pub mod auth;
 pub mod common;
 pub mod csrf;
 pub mod hosts;
@@ -21,6 +22,7 @@ use std::pin::Pin;
 
 use crate::http::{Request, Response};
 
+pub use auth::AuthenticationMiddleware;
 pub use common::CommonMiddleware;
 pub use csrf::CsrfMiddleware;
 pub use hosts::AllowedHostsMiddleware;

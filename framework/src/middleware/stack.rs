@@ -7,8 +7,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use super::{
-    AllowedHostsMiddleware, CommonMiddleware, CsrfMiddleware, DynMiddleware, MessageMiddleware,
-    Middleware, SecurityMiddleware, SessionMiddleware,
+    AllowedHostsMiddleware, AuthenticationMiddleware, CommonMiddleware, CsrfMiddleware,
+    DynMiddleware, MessageMiddleware, Middleware, SecurityMiddleware, SessionMiddleware,
 };
 use crate::error::{Error, ErrorKind};
 use crate::http::{Body, IntoResponse, Request, Response};
@@ -23,6 +23,7 @@ pub(crate) struct Stack<U> {
     pub(crate) session: SessionMiddleware,
     pub(crate) common: CommonMiddleware,
     pub(crate) csrf: CsrfMiddleware,
+    pub(crate) auth: AuthenticationMiddleware,
     pub(crate) messages: MessageMiddleware,
     /// The project's own, after the built-in ones (where Django's MIDDLEWARE lists them).
     pub(crate) own: Vec<Arc<dyn DynMiddleware>>,
@@ -31,7 +32,7 @@ pub(crate) struct Stack<U> {
 }
 
 /// How many built-in middleware run before the project's own.
-const BUILTIN: usize = 6;
+const BUILTIN: usize = 7;
 
 impl<U: UrlConf> Stack<U> {
     /// Answers one request with `settings`. The request is made and resolved before the
@@ -80,8 +81,11 @@ impl<U: UrlConf> Stack<U> {
         if let Some(answer) = self.csrf.process_request(request).await {
             return (5, Some(answer));
         }
-        if let Some(answer) = self.messages.process_request(request).await {
+        if let Some(answer) = self.auth.process_request(request).await {
             return (6, Some(answer));
+        }
+        if let Some(answer) = self.messages.process_request(request).await {
+            return (7, Some(answer));
         }
         for (i, own) in self.own.iter().enumerate() {
             if let Some(answer) = own.boxed_request(request).await {
@@ -96,7 +100,7 @@ impl<U: UrlConf> Stack<U> {
         for own in self.own.iter().take(ran.saturating_sub(BUILTIN)).rev() {
             own.boxed_response(request, response).await;
         }
-        if ran >= 6 {
+        if ran >= 7 {
             self.messages.process_response(request, response).await;
         }
         if ran >= 5 {

@@ -40,6 +40,8 @@ pub struct Context {
     csrf: Option<Arc<CsrfSlot>>,
     /// The request's one-time messages (none without the message middleware).
     messages: Option<Arc<crate::messages::Slot>>,
+    /// The request's user, when it was read (see `AuthenticationMiddleware`).
+    user: Option<Arc<crate::auth::UserSlot>>,
     path: crate::http::SharedPath,
     /// The path with its query, when `path` is a decoded copy (else `path` holds it).
     full_path: Option<http::uri::PathAndQuery>,
@@ -69,6 +71,7 @@ impl Context {
             settings: request.shared_settings(),
             csrf: request.attached_shared::<CsrfSlot>(),
             messages: crate::messages::shared_slot(request),
+            user: crate::auth::user_slot(request),
             path,
             full_path,
             method: request.method().clone(),
@@ -371,6 +374,12 @@ pub fn messages() -> Vec<crate::messages::Message> {
             .map(|s| crate::messages::take(s))
     })
     .unwrap_or_default()
+}
+
+/// `{{ user }}`: the request's user (Django's auth context processor); anonymous outside a
+/// request or without a session.
+pub fn current_user() -> crate::auth::CurrentUser {
+    current(|c| crate::auth::current_user(c.and_then(|c| c.user.as_deref())))
 }
 
 /// The query string of the request being rendered ("" outside a request).

@@ -4,12 +4,23 @@
 use manouche::auth;
 use manouche::prelude::*;
 
-/// `users/index.html`: the logged-in user.
+/// `users/index.html`: the logged-in user, as every template has it (`user`).
 #[derive(Template)]
 #[template(path = "users/index.html")]
-pub struct Index {
-    /// Who is logged in.
-    pub user: auth::User,
+pub struct Index;
+
+/// A page whose own `user` field wins over the context processor's, and a loop variable
+/// named `user` over both.
+#[derive(Template)]
+#[template(
+    source = "{{ user }}|{% for user in names %}{{ user }};{% endfor %}|{{ user }}|{% if messages %}m{% endif %}",
+    ext = "html"
+)]
+pub struct OwnUser {
+    /// Shadows the request's user.
+    pub user: String,
+    /// Loop values.
+    pub names: Vec<String>,
 }
 
 /// `users/login.html`: the form, and a message when there is one.
@@ -25,13 +36,21 @@ pub struct Login {
 /// Only for logged-in users: "Welcome, <first name>".
 #[view(login_required)]
 pub async fn index(request: &Request) -> Result<Response> {
-    let user = request.user().await?.ok_or_else(|| {
-        Error::new(
-            ErrorKind::Internal,
-            "login_required let an anonymous visitor in",
-        )
-    })?;
-    render(request, Index { user })
+    render(request, Index)
+}
+
+/// Who `user` is in a template: the request's user, or "AnonymousUser".
+#[derive(Template)]
+#[template(
+    source = "{% if user.is_authenticated %}Hello, {{ user.first_name }} ({{ user }}){% else %}{{ user }}{% endif %}",
+    ext = "html"
+)]
+pub struct Whoami;
+
+/// `user` in a page that any visitor may see.
+#[view]
+pub fn whoami(request: &Request) -> Result<Response> {
+    render(request, Whoami)
 }
 
 /// GET: the form. POST: logs in and goes to `next` when it is safe, else to the index.
