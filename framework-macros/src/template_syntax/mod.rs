@@ -50,6 +50,8 @@ struct Loop {
     len_expr: String,
     uses_forloop: bool,
     needs_len: bool,
+    /// Declarations that go before the loop (the state of the `{% cycle %}`s in it).
+    pre: Vec<String>,
 }
 
 /// A block tag waiting for its end.
@@ -78,6 +80,8 @@ struct Translator<'a> {
     counter: usize,
     /// Names bound at the template's top level (`{% url … as x %}` outside any block).
     bound: Vec<String>,
+    /// The `{% cycle %}` tags so far: name (`as name`), state id, values.
+    cycles: Vec<(Option<String>, usize, String)>,
 }
 
 impl Scope for Translator<'_> {
@@ -257,6 +261,15 @@ impl<'a> Translator<'a> {
         if l.needs_len {
             let decl = format!("{{% let __manouche_len_{} = {} %}}", l.id, l.len_expr);
             self.out.insert_str(l.before_at, &decl);
+        }
+        match self.loops.first_mut() {
+            // A loop inside another: its cycles' state goes before the outermost.
+            Some(outer) => outer.pre.extend(l.pre),
+            None => {
+                for decl in l.pre.iter().rev() {
+                    self.out.insert_str(l.before_at, decl);
+                }
+            }
         }
     }
 
@@ -438,9 +451,7 @@ impl<'a> Translator<'a> {
                 }
             }
             "cycle" => self.cycle(args)?,
-            "resetcycle" => {
-                return Err("{% resetcycle %} is not supported: a {% cycle %} in a loop follows the loop's counter".into());
-            }
+            "resetcycle" => self.resetcycle(args)?,
             "widthratio" => {
                 let (values, var) = split_as(args);
                 let [a, b, c] = values else {
@@ -764,6 +775,7 @@ impl<'a> Translator<'a> {
             len_expr,
             uses_forloop: false,
             needs_len: false,
+            pre: Vec::new(),
         });
         self.open("for", line, &["empty", "endfor"], "{% endfor %}".into());
         for t in &targets {
@@ -844,6 +856,9 @@ impl<'a> Translator<'a> {
         Ok(())
     }
 
+    /// `{% cycle a b … [as name [silent]] %}` and `{% cycle name %}`: each time the tag is
+    /// rendered the next value, as Django keeps a cycle's place per render. Its state is
+    /// declared before the outermost loop around it.
     fn cycle(&mut self, args: &[String]) -> Result<(), String> {
         if args.is_empty() {
             return Err("'cycle' tag requires at least two arguments".into());
@@ -855,25 +870,44 @@ impl<'a> Translator<'a> {
             args
         };
         let (values, var) = split_as(args);
+        let ae = self.autoescape();
         if values.len() == 1 && var.is_none() {
-            // {% cycle name %}: the named cycle's current value.
-            let v = expr::probe(&values[0]);
-            self.show(&v);
+            // {% cycle name %}: the named cycle, advanced.
+            let Some((_, id, values)) = self
+                .cycles
+                .iter()
+                .rev()
+                .find(|(n, _, _)| n.as_deref() == Some(values[0].as_str()))
+                .cloned()
+            else {
+                return Err(format!(
+                    "No named cycles in template. '{}' is not defined",
+                    values[0]
+                ));
+            };
+            self.out.push_str(&format!(
+                "{{{{ {TPL}::show(__manouche_cycle_{id}.next([{values}]), {ae}) }}}}"
+            ));
             return Ok(());
         }
-        let turn = if self.loops.is_empty() {
-            "0"
-        } else {
-            "*loop.index0"
-        };
         let values = values
             .iter()
             .map(|a| self.value_of(a))
-            .collect::<Result<Vec<_>, _>>()?;
-        let v = format!("{TPL}::cycle([{}], {turn})", values.join(", "));
+            .collect::<Result<Vec<_>, _>>()?
+            .join(", ");
+        let id = self.next_id();
+        let decl = format!("{{% let __manouche_cycle_{id} = {TPL}::Cycle::new() %}}");
+        match self.loops.first_mut() {
+            Some(outer) => outer.pre.push(decl),
+            None => self.out.push_str(&decl),
+        }
+        self.cycles
+            .push((var.map(str::to_string), id, values.clone()));
+        let v = format!("__manouche_cycle_{id}.next([{values}])");
         match var {
             Some(var) => {
                 self.tag(&format!("let {var} = {v}"));
+                self.bind(var);
                 if !silent {
                     let shown = expr::probe(var);
                     self.show(&shown);
@@ -881,6 +915,28 @@ impl<'a> Translator<'a> {
             }
             None => self.show(&v),
         }
+        Ok(())
+    }
+
+    /// `{% resetcycle [name] %}`: the last cycle (or the named one) starts again.
+    fn resetcycle(&mut self, args: &[String]) -> Result<(), String> {
+        let found = match args {
+            [] => self.cycles.last(),
+            [name] => self
+                .cycles
+                .iter()
+                .rev()
+                .find(|(n, _, _)| n.as_deref() == Some(name.as_str())),
+            _ => return Err("'resetcycle' tag accepts at most one argument.".into()),
+        };
+        let Some((_, id, _)) = found.cloned() else {
+            return Err(match args {
+                [name] => format!("Named cycle '{name}' does not exist."),
+                _ => "No cycles in template.".into(),
+            });
+        };
+        self.tag(&format!("if __manouche_cycle_{id}.reset()"));
+        self.tag("endif");
         Ok(())
     }
 
@@ -1056,6 +1112,7 @@ pub fn rewrite(
         autoescape: Vec::new(),
         counter: 0,
         bound: Vec::new(),
+        cycles: Vec::new(),
     };
     let mut iter = tokens.iter();
     while let Some(tok) = iter.next() {

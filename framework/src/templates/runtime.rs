@@ -508,11 +508,30 @@ pub fn len_of(v: &Value<'_>) -> usize {
     }
 }
 
-/// `{% cycle a b c %}` in a loop: the item for this turn.
-pub fn cycle<'a>(values: &[Value<'a>], turn: usize) -> Value<'a> {
-    match values.len() {
-        0 => Value::None,
-        n => values[turn % n].clone(),
+/// A `{% cycle %}` tag's place: the next value each time the tag is rendered.
+#[derive(Debug, Default)]
+pub struct Cycle(std::cell::Cell<usize>);
+
+impl Cycle {
+    /// At its first value.
+    pub fn new() -> Self {
+        Cycle::default()
+    }
+
+    /// The value for this rendering of the tag, and the place moved on.
+    pub fn next<'a>(&self, values: &[Value<'a>]) -> Value<'a> {
+        let i = self.0.get();
+        self.0.set(i + 1);
+        match values.len() {
+            0 => Value::None,
+            n => values[i % n].clone(),
+        }
+    }
+
+    /// `{% resetcycle %}`: back to the first value (true, for the template's `{% if %}`).
+    pub fn reset(&self) -> bool {
+        self.0.set(0);
+        true
     }
 }
 
