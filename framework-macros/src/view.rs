@@ -17,6 +17,7 @@ fn is_request(ty: &Type) -> bool {
 pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut csrf_exempt = false;
     let mut login_required = false;
+    let mut staff_required = false;
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("csrf_exempt") {
             csrf_exempt = true;
@@ -24,8 +25,13 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         } else if meta.path.is_ident("login_required") {
             login_required = true;
             Ok(())
+        } else if meta.path.is_ident("staff_required") {
+            staff_required = true;
+            Ok(())
         } else {
-            Err(meta.error("unknown view option; the options are: `csrf_exempt`, `login_required`"))
+            Err(meta.error(
+                "unknown view option; the options are: `csrf_exempt`, `login_required`, `staff_required`",
+            ))
         }
     });
     syn::parse::Parser::parse2(parser, args)?;
@@ -120,21 +126,28 @@ pub fn expand(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
         None => quote!(#name(request, #(#field_uses),*)),
     };
     // A plain `fn` answers at once: no future is made for it.
-    let body = match (sig.asyncness, login_required) {
-        (_, true) => quote! {
+    let guard = if staff_required {
+        Some(quote!(::manouche::auth::require_staff))
+    } else if login_required {
+        Some(quote!(::manouche::auth::require_login))
+    } else {
+        None
+    };
+    let body = match (sig.asyncness, guard) {
+        (_, Some(guard)) => quote! {
             ::manouche::__private::Called::Later(async move {
-                if let ::core::option::Option::Some(to_login) = ::manouche::auth::require_login(request).await {
-                    return to_login;
+                if let ::core::option::Option::Some(refused) = #guard(request).await {
+                    return refused;
                 }
                 #into_response(#call)
             })
         },
-        (Some(_), false) => quote! {
+        (Some(_), None) => quote! {
             ::manouche::__private::Called::Later(async move {
                 #into_response(#call)
             })
         },
-        (None, false) => quote! {
+        (None, None) => quote! {
             ::manouche::__private::Called::<::core::future::Ready<::manouche::http::Response>>::Now(
                 #into_response(#call)
             )

@@ -262,3 +262,22 @@ async fn every_template_has_user_and_its_own_field_or_loop_variable_wins() {
     };
     assert_eq!(page.render().unwrap(), "field|a;b;|field|");
 }
+
+#[manouche::test]
+async fn staff_required_lets_staff_in_refuses_others_and_sends_visitors_to_log_in() {
+    let mut c = client();
+    c.get("/users/staff")
+        .await
+        .assert_redirects("/accounts/login/?next=/users/staff");
+    add_user(&c, "brian", "pw-brian-123", "Brian");
+    log_in(&mut c, "brian", "pw-brian-123").await;
+    assert_eq!(c.get("/users/staff").await.status(), 403);
+    {
+        let mut conn = db(&c).connection().unwrap();
+        diesel::update(auth_user::table.filter(auth_user::username.eq("brian")))
+            .set(auth_user::is_staff.eq(true))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    assert_eq!(c.get("/users/staff").await.text(), "staff page");
+}

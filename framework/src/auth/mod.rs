@@ -273,6 +273,22 @@ pub async fn require_login(request: &Request) -> Option<Response> {
     }
 }
 
+/// `#[view(staff_required)]` (Django's `permission_required` for staff pages): `None`
+/// for a staff user, the login redirect for an anonymous visitor, and 403 for a user who
+/// is not staff.
+pub async fn require_staff(request: &Request) -> Option<Response> {
+    match request.user().await {
+        Ok(Some(user)) if user.is_staff => None,
+        Ok(Some(_)) => Some(crate::http::IntoResponse::into_response(
+            Err::<Response, _>(Error::new(ErrorKind::PermissionDenied, "staff only")),
+        )),
+        Ok(None) => Some(redirect_to_login(request)),
+        Err(e) => Some(crate::http::IntoResponse::into_response(
+            Err::<Response, _>(e),
+        )),
+    }
+}
+
 /// Characters `next` keeps (Django quotes it with `safe="/"`).
 const NEXT_SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'/')

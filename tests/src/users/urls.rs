@@ -9,4 +9,5 @@ urlpatterns! {
     path("login", views::login_view, name = "login"),
     path("logout", views::logout_view, name = "logout"),
     path("whoami", views::whoami, name = "whoami"),
+    path("staff", views::staff, name = "staff"),
 }

@@ -98,3 +98,9 @@ pub async fn logout_view(request: &Request) -> Result<Response> {
     manouche::messages::success(request, "Logged out.")?;
     Ok(redirect(url!("users:login")))
 }
+
+/// Staff only.
+#[view(staff_required)]
+pub fn staff(_request: &Request) -> &'static str {
+    "staff page"
+}
