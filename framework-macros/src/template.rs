@@ -60,6 +60,39 @@ fn walk(dir: &Path, rel: &Path, out: &mut Vec<(PathBuf, PathBuf)>) {
     }
 }
 
+/// manouche's own pages for Django's auth views, used when the project has no
+/// `templates/registration/…` of its own.
+const DEFAULT_TEMPLATES: [(&str, &str); 4] = [
+    (
+        "registration/login.html",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/default_templates/registration/login.html"
+        ),
+    ),
+    (
+        "registration/logged_out.html",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/default_templates/registration/logged_out.html"
+        ),
+    ),
+    (
+        "registration/password_change_form.html",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/default_templates/registration/password_change_form.html"
+        ),
+    ),
+    (
+        "registration/password_change_done.html",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/default_templates/registration/password_change_done.html"
+        ),
+    ),
+];
+
 /// The mirrored templates: relative name → original file.
 struct Mirror {
     root: PathBuf,
@@ -152,6 +185,12 @@ fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
             // The first folder that has a name wins, as in Django's loaders.
             files.entry(name).or_insert(original);
         }
+    }
+    // Django's auth views' pages, when the project has none of its own (`auth_urls!()`).
+    for (name, original) in DEFAULT_TEMPLATES {
+        files
+            .entry(name.to_string())
+            .or_insert_with(|| PathBuf::from(original));
     }
     let io = |e: std::io::Error| {
         syn::Error::new(

@@ -2,6 +2,7 @@
 //! `crate::urls`) with the views the lecture's demo has no reason to have: ones that panic,
 //! fail, sleep, and one per path converter. `support` starts servers and talks raw HTTP.
 
+pub mod accounts;
 pub mod blog;
 pub mod catch_all;
 pub mod converters;

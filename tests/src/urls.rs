@@ -54,5 +54,6 @@ urlpatterns! {
     path("shop/", include(crate::shop::urls)),
     path("blog/", include(crate::blog::urls)),
     path("users/", include(crate::users::urls)),
+    path("accounts/", include(crate::accounts)),
 }
 // ANCHOR_END: converter

@@ -281,3 +281,85 @@ async fn staff_required_lets_staff_in_refuses_others_and_sends_visitors_to_log_i
     }
     assert_eq!(c.get("/users/staff").await.text(), "staff page");
 }
+
+#[manouche::test]
+async fn the_ready_made_views_log_in_log_out_and_change_the_password() {
+    let mut c = client();
+    add_user(&c, "brian", "pw-brian-123", "Brian");
+    let page = c.get("/accounts/login/?next=/users/whoami").await;
+    page.assert_contains("<h1>Log in</h1>");
+    page.assert_contains("name=\"next\" value=\"/users/whoami\"");
+    let wrong = c
+        .post(
+            "/accounts/login/",
+            &[
+                ("username", "brian"),
+                ("password", "nope"),
+                ("next", "/users/whoami"),
+            ],
+        )
+        .await;
+    wrong.assert_contains(
+        "Please enter a correct username and password. Note that both fields may be case-sensitive.",
+    );
+    wrong.assert_contains("value=\"brian\"");
+    c.post(
+        "/accounts/login/",
+        &[
+            ("username", "brian"),
+            ("password", "pw-brian-123"),
+            ("next", "/users/whoami"),
+        ],
+    )
+    .await
+    .assert_redirects("/users/whoami");
+
+    // Changing the password: Django's messages, then this session stays logged in.
+    let r = c
+        .post(
+            "/accounts/password_change/",
+            &[
+                ("old_password", "wrong"),
+                ("new_password1", "a"),
+                ("new_password2", "b"),
+            ],
+        )
+        .await;
+    r.assert_contains("Your old password was entered incorrectly. Please enter it again.");
+    r.assert_contains("The two password fields didn’t match.");
+    let r = c
+        .post(
+            "/accounts/password_change/",
+            &[
+                ("old_password", "pw-brian-123"),
+                ("new_password1", "12345678"),
+                ("new_password2", "12345678"),
+            ],
+        )
+        .await;
+    r.assert_contains("This password is too common.");
+    c.post(
+        "/accounts/password_change/",
+        &[
+            ("old_password", "pw-brian-123"),
+            ("new_password1", "new-secret-456"),
+            ("new_password2", "new-secret-456"),
+        ],
+    )
+    .await
+    .assert_redirects("/accounts/password_change/done/");
+    c.get("/accounts/password_change/done/")
+        .await
+        .assert_contains("Your password was changed.");
+    assert_eq!(c.get("/users/whoami").await.text(), "Hello, Brian (brian)");
+    assert!(auth::hashers::check_password("new-secret-456", &stored_hash(&c, "brian")).correct);
+
+    assert_eq!(c.get("/accounts/logout/").await.status(), 405);
+    c.post("/accounts/logout/", &[])
+        .await
+        .assert_contains("<h1>Logged out</h1>");
+    assert_eq!(c.get("/users/whoami").await.text(), "AnonymousUser");
+    c.get("/accounts/password_change/")
+        .await
+        .assert_redirects("/accounts/login/?next=/accounts/password_change/");
+}

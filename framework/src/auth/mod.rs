@@ -7,6 +7,7 @@
 pub mod hashers;
 mod models;
 mod validation;
+pub mod views;
 
 pub use models::{NewUser, User, auth_user, create_user, normalize_email};
 pub use validation::validate_password;
@@ -356,4 +357,90 @@ pub fn set_password(db: &Database, username: &str, password: &str) -> Result<(),
         )
     })?;
     models::set_password_hash(&mut conn, user.id, &hashers::make_password(password))
+}
+
+/// Django's `django.contrib.auth.urls` for a project: `login/`, `logout/` (POST),
+/// `password_change/` and `password_change/done/`, named as Django names them, in the
+/// module it is written in (then included: `path("accounts/", include(crate::accounts))`).
+/// The pages are the project's `templates/registration/login.html`, `logged_out.html`,
+/// `password_change_form.html` and `password_change_done.html`, or manouche's own; a page
+/// reads `form.username`, `form.next` and `form.errors`.
+#[macro_export]
+macro_rules! auth_urls {
+    () => {
+        #[doc(hidden)]
+        #[derive(::manouche::Template)]
+        #[template(path = "registration/login.html")]
+        pub struct LoginPage {
+            form: ::manouche::auth::views::LoginState,
+        }
+
+        #[doc(hidden)]
+        #[derive(::manouche::Template)]
+        #[template(path = "registration/logged_out.html")]
+        pub struct LoggedOutPage;
+
+        #[doc(hidden)]
+        #[derive(::manouche::Template)]
+        #[template(path = "registration/password_change_form.html")]
+        pub struct PasswordChangePage {
+            form: ::manouche::auth::views::PasswordChangeState,
+        }
+
+        #[doc(hidden)]
+        #[derive(::manouche::Template)]
+        #[template(path = "registration/password_change_done.html")]
+        pub struct PasswordChangeDonePage;
+
+        /// Django's `LoginView`.
+        #[::manouche::view]
+        pub async fn login(
+            request: &::manouche::http::Request,
+        ) -> ::manouche::Result<::manouche::http::Response> {
+            ::manouche::auth::views::login(request, |form| async move {
+                ::manouche::render(request, LoginPage { form })
+            })
+            .await
+        }
+
+        /// Django's `LogoutView` (POST only).
+        #[::manouche::view]
+        pub async fn logout(
+            request: &::manouche::http::Request,
+        ) -> ::manouche::Result<::manouche::http::Response> {
+            ::manouche::auth::views::logout(request, || async move {
+                ::manouche::render(request, LoggedOutPage)
+            })
+            .await
+        }
+
+        /// Django's `PasswordChangeView`.
+        #[::manouche::view(login_required)]
+        pub async fn password_change(
+            request: &::manouche::http::Request,
+        ) -> ::manouche::Result<::manouche::http::Response> {
+            let done = ::manouche::reverse("password_change_done").map_err(|e| {
+                ::manouche::Error::new(::manouche::ErrorKind::Internal, e.to_string())
+            })?;
+            ::manouche::auth::views::password_change(request, &done, |form| async move {
+                ::manouche::render(request, PasswordChangePage { form })
+            })
+            .await
+        }
+
+        /// Django's `PasswordChangeDoneView`.
+        #[::manouche::view(login_required)]
+        pub fn password_change_done(
+            request: &::manouche::http::Request,
+        ) -> ::manouche::Result<::manouche::http::Response> {
+            ::manouche::render(request, PasswordChangeDonePage)
+        }
+
+        ::manouche::urlpatterns! {
+            path("login/", login, name = "login"),
+            path("logout/", logout, name = "logout"),
+            path("password_change/", password_change, name = "password_change"),
+            path("password_change/done/", password_change_done, name = "password_change_done"),
+        }
+    };
 }
