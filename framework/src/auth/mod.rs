@@ -127,7 +127,8 @@ pub(crate) async fn load_user(request: &Request) {
         .cookie(&request.settings().session_cookie_name)
         .is_some()
     {
-        let _ = request.user().await;
+        // Boxed: the many requests without a session do not carry this future.
+        let _ = Box::pin(request.user()).await;
     }
 }
 
