@@ -16,6 +16,8 @@ pub(crate) struct Slots {
     inline: [Option<Slot>; 3],
     more: Vec<Slot>,
     late: std::sync::Mutex<Vec<Slot>>,
+    /// Whether `late` holds anything: most requests never lock it.
+    has_late: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Slots {
@@ -50,6 +52,9 @@ impl Slots {
         if let Some(found) = self.all().find(|s| s.is::<T>()) {
             return Arc::downcast::<T>(found.clone()).ok();
         }
+        if !self.has_late.load(std::sync::atomic::Ordering::Acquire) {
+            return None;
+        }
         let late = self.late.lock().unwrap_or_else(|e| e.into_inner());
         late.iter()
             .find(|s| s.is::<T>())
@@ -69,6 +74,8 @@ impl Slots {
         }
         let made = Arc::new(make());
         late.push(made.clone());
+        self.has_late
+            .store(true, std::sync::atomic::Ordering::Release);
         made
     }
 
