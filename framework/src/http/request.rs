@@ -23,6 +23,8 @@ pub struct Request {
     settings: Arc<Settings>,
     /// What the resolver and the built-in middleware attached (the session's, the CSRF state's).
     slots: super::slots::Slots,
+    /// Whether the request has a Cookie header at all (the headers do not change).
+    sends_cookies: bool,
 }
 
 /// A request's body: still arriving, or read. (The stream is behind a mutex, never locked,
@@ -42,12 +44,14 @@ impl Request {
         } else {
             RequestBody::Unread(std::sync::Mutex::new(body))
         };
+        let sends_cookies = head.headers.contains_key(http::header::COOKIE);
         Request {
             head,
             body,
             decoded_path,
             settings,
             slots: Default::default(),
+            sends_cookies,
         }
     }
 
@@ -127,6 +131,10 @@ impl Request {
 
     /// A cookie's value (Django's `request.COOKIES[name]`); the last one sent wins.
     pub fn cookie(&self, name: &str) -> Option<&str> {
+        // Several middleware ask for their cookie: a request without any answers at once.
+        if !self.sends_cookies {
+            return None;
+        }
         crate::http::cookie_from_headers(&self.head.headers, name)
     }
 
