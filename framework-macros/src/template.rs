@@ -328,7 +328,17 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
         Some(p) => {
             let name = p.value();
             if !mirror.files.contains_key(&name) {
-                let mut known: Vec<&String> = mirror.files.keys().collect();
+                // The project's own templates (not manouche's pages for the auth views).
+                let mut known: Vec<&String> = mirror
+                    .files
+                    .iter()
+                    .filter(|(_, original)| {
+                        !DEFAULT_TEMPLATES
+                            .iter()
+                            .any(|(_, default)| Path::new(default) == original.as_path())
+                    })
+                    .map(|(name, _)| name)
+                    .collect();
                 known.truncate(20);
                 return Err(syn::Error::new(
                     p.span(),
