@@ -112,15 +112,10 @@ where
     let new1 = form.get("new_password1").unwrap_or_default().to_string();
     let new2 = form.get("new_password2").unwrap_or_default().to_string();
     let mut errors = Vec::new();
-    let (checked, user) = {
-        let hash = user.password.clone();
-        let old = old.clone();
-        let checked =
-            tokio::task::spawn_blocking(move || super::hashers::check_password(&old, &hash))
-                .await
-                .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
-        (checked, user)
-    };
+    let hash = user.password.clone();
+    let checked = tokio::task::spawn_blocking(move || super::hashers::check_password(&old, &hash))
+        .await
+        .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
     if !checked.correct {
         errors.push(PASSWORD_INCORRECT.to_string());
     }

@@ -320,8 +320,9 @@ fn round_one(x: f64) -> String {
 pub fn first<'a>(v: Value<'a>, _: Arg<'a>, _: bool) -> Value<'a> {
     match v {
         Value::List(l) => l.get(0).unwrap_or_else(|| plain("")),
-        Value::Str(s) => plain(s.chars().next().map(String::from).unwrap_or_default()),
-        Value::Safe(s) => plain(s.chars().next().map(String::from).unwrap_or_default()),
+        Value::Str(s) | Value::Safe(s) => {
+            plain(s.chars().next().map(String::from).unwrap_or_default())
+        }
         _ => plain(""),
     }
 }
