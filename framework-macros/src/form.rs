@@ -20,6 +20,7 @@ struct FieldAttrs {
     step_size: Option<String>,
     required: Option<bool>,
     strip: Option<bool>,
+    allow_empty_file: Option<bool>,
     messages: Vec<(String, LitStr)>,
     validate: Vec<Path>,
 }
@@ -46,6 +47,7 @@ const WIDGETS: &[(&str, &str)] = &[
     ("password", "Password"),
     ("email", "Email"),
     ("hidden", "Hidden"),
+    ("file", "File"),
 ];
 
 const CODES: &[&str] = &[
@@ -58,6 +60,8 @@ const CODES: &[&str] = &[
     "step_size",
     "invalid_choice",
     "null_characters_not_allowed",
+    "missing",
+    "empty",
 ];
 
 fn field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
@@ -73,7 +77,7 @@ fn field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                     if !WIDGETS.iter().any(|(n, _)| *n == w.value()) {
                         return Err(syn::Error::new(
                             w.span(),
-                            "unknown widget; the widgets are: text, number, checkbox, select, textarea, password, email, hidden",
+                            "unknown widget; the widgets are: text, number, checkbox, select, textarea, password, email, hidden, file",
                         ));
                     }
                     a.widget = Some(w);
@@ -100,14 +104,18 @@ fn field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                         _ => a.step_size = Some(n),
                     }
                 }
-                "required" | "strip" => {
+                "required" | "strip" | "allow_empty_file" => {
                     let value = if meta.input.peek(syn::Token![=]) {
                         let b: syn::LitBool = meta.value()?.parse()?;
                         b.value
                     } else {
                         true
                     };
-                    if key == "required" { a.required = Some(value) } else { a.strip = Some(value) }
+                    match key.as_str() {
+                        "required" => a.required = Some(value),
+                        "strip" => a.strip = Some(value),
+                        _ => a.allow_empty_file = Some(value),
+                    }
                 }
                 "error_messages" => meta.parse_nested_meta(|m| {
                     let code = m.path.get_ident().map(|i| i.to_string()).unwrap_or_default();
@@ -120,7 +128,7 @@ fn field_attrs(field: &syn::Field) -> syn::Result<FieldAttrs> {
                 "validate" => a.validate.push(meta.value()?.parse()?),
                 _ => {
                     return Err(meta.error(
-                        "unknown field option; the options are: label, help_text, widget, initial, max_length, min_length, max_value, min_value, step_size, required, strip, error_messages(…), validate",
+                        "unknown field option; the options are: label, help_text, widget, initial, max_length, min_length, max_value, min_value, step_size, required, strip, allow_empty_file, error_messages(…), validate",
                     ));
                 }
             }
@@ -237,6 +245,7 @@ pub fn derive_form(input: TokenStream) -> syn::Result<TokenStream> {
             None => quote!(<#ty as ::manouche::forms::FormValue>::REQUIRED),
         };
         let strip = a.strip.unwrap_or(true);
+        let allow_empty_file = a.allow_empty_file.unwrap_or(false);
         let (initial, max_len, min_len) = (
             opt_str(&a.initial),
             opt_usize(a.max_length),
@@ -262,6 +271,7 @@ pub fn derive_form(input: TokenStream) -> syn::Result<TokenStream> {
                 min_value: #min_v,
                 step_size: #step,
                 strip: #strip,
+                allow_empty_file: #allow_empty_file,
                 messages: &[#(#messages),*],
                 choices: <#ty as ::manouche::forms::FormValue>::choices,
                 float: <#ty as ::manouche::forms::FormValue>::FLOAT,
@@ -276,7 +286,7 @@ pub fn derive_form(input: TokenStream) -> syn::Result<TokenStream> {
         });
         let var = format_ident!("__{}", key);
         cleans.push(quote! {
-            let #var = match <#ty as ::manouche::forms::FormValue>::clean(data.get(#key), &fields[#i]) {
+            let #var = match <#ty as ::manouche::forms::FormValue>::clean_input(data.get(#key), files, &fields[#i]) {
                 ::core::result::Result::Ok(value) => {
                     let mut errs: ::std::vec::Vec<::manouche::forms::ValidationError> = ::std::vec::Vec::new();
                     #(#validators)*
@@ -314,6 +324,7 @@ pub fn derive_form(input: TokenStream) -> syn::Result<TokenStream> {
 
             fn clean(
                 data: &::manouche::http::QueryDict,
+                files: &::manouche::files::Files,
                 errors: &mut ::manouche::forms::FormErrors,
             ) -> ::core::option::Option<Self> {
                 let fields = <Self as ::manouche::forms::Form>::fields();

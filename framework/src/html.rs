@@ -82,3 +82,52 @@ fn strip_once(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// Python's `html.unescape` for what a file name may carry: numeric references
+/// (`&#47;`, `&#x2F;`) and the named ones of HTML's syntax characters (`&amp;`, `&lt;`,
+/// `&gt;`, `&quot;`, `&apos;`, `&sol;`, `&bsol;`, `&period;`). Other text is kept as written.
+pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest[1..].find(';').and_then(|end| {
+            let entity = &rest[1..=end];
+            let c = match entity.strip_prefix('#') {
+                Some(num) => match num.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => num.parse().ok(),
+                }
+                .and_then(char::from_u32),
+                None => match entity {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    "sol" => Some('/'),
+                    "bsol" => Some('\\'),
+                    "period" => Some('.'),
+                    _ => None,
+                },
+            }?;
+            Some((c, end + 2))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod csrf;
 pub mod db;
 pub mod error;
+pub mod files;
 pub mod forms;
 pub mod html;
 pub mod http;

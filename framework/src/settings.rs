@@ -24,6 +24,22 @@ pub struct Settings {
     pub data_upload_max_memory_size: Option<u64>,
     /// Most form fields accepted in one request.
     pub data_upload_max_number_fields: Option<usize>,
+    /// Most files accepted in one `multipart/form-data` request (400 beyond it).
+    pub data_upload_max_number_files: Option<usize>,
+    /// Uploads are kept in memory while a request's files total at most this many bytes
+    /// (2.5 MiB); larger ones are spooled to a temporary file.
+    pub file_upload_max_memory_size: u64,
+    /// Where large uploads are spooled (none: the system's temporary folder).
+    pub file_upload_temp_dir: Option<String>,
+    /// The mode of saved uploads (`0o644`, written `420` in TOML; none: the process's umask).
+    pub file_upload_permissions: Option<u32>,
+    /// The folder uploads are saved in, relative to the project folder. (Django leaves it
+    /// empty; manouche starts where Django's documentation tells you to set it.)
+    pub media_root: String,
+    /// The URL prefix of uploaded files.
+    pub media_url: String,
+    /// Where `collectstatic` gathers the static files for the web server; none until set.
+    pub static_root: Option<String>,
     /// `X-Frame-Options` value added to responses that have none.
     pub x_frame_options: String,
     /// Add `X-Content-Type-Options: nosniff`.
@@ -123,6 +139,10 @@ pub struct Settings {
     pub log_format: String,
     #[serde(skip)]
     base_dir: PathBuf,
+    /// collectstatic's manifest, read when first needed (DEBUG off, STATIC_ROOT set).
+    #[serde(skip)]
+    static_manifest:
+        std::sync::Arc<std::sync::OnceLock<Option<crate::staticfiles::manifest::Manifest>>>,
     /// Every key the file and the environment set, the project's own ones included.
     #[serde(skip)]
     table: toml::Table,
@@ -138,6 +158,13 @@ impl Default for Settings {
             append_slash: true,
             data_upload_max_memory_size: Some(2_621_440),
             data_upload_max_number_fields: Some(1000),
+            data_upload_max_number_files: Some(100),
+            file_upload_max_memory_size: 2_621_440,
+            file_upload_temp_dir: None,
+            file_upload_permissions: Some(0o644),
+            media_root: "media".into(),
+            media_url: "media/".into(),
+            static_root: None,
             x_frame_options: "DENY".into(),
             secure_content_type_nosniff: true,
             secure_referrer_policy: "same-origin".into(),
@@ -186,6 +213,7 @@ impl Default for Settings {
             logging: "info".into(),
             log_format: "text".into(),
             base_dir: PathBuf::from("."),
+            static_manifest: Default::default(),
             table: toml::Table::new(),
         }
     }
@@ -322,10 +350,35 @@ impl Settings {
         &self.base_dir
     }
 
+    /// MEDIA_ROOT as a path (relative to the project folder unless absolute).
+    pub fn media_root_path(&self) -> PathBuf {
+        self.base_dir.join(&self.media_root)
+    }
+
+    /// STATIC_ROOT as a path (relative to the project folder unless absolute), when set.
+    pub fn static_root_path(&self) -> Option<PathBuf> {
+        self.static_root
+            .as_deref()
+            .filter(|root| !root.is_empty())
+            .map(|root| self.base_dir.join(root))
+    }
+
     /// Sets the project folder.
     pub fn with_base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.base_dir = dir.into();
+        self.static_manifest = Default::default();
         self
+    }
+
+    /// collectstatic's manifest in STATIC_ROOT, read once; `None` with DEBUG on, without
+    /// STATIC_ROOT, or when there is none (the start-up check says so).
+    pub(crate) fn static_manifest(&self) -> Option<&crate::staticfiles::manifest::Manifest> {
+        self.static_manifest
+            .get_or_init(|| {
+                let root = self.static_root_path().filter(|_| !self.debug)?;
+                crate::staticfiles::manifest::Manifest::load(&root).ok()
+            })
+            .as_ref()
     }
 
     /// Django's start-up checks: SECRET_KEY must be set (an empty key would make every signed
@@ -338,6 +391,12 @@ impl Settings {
         }
         if self.secret_key.is_empty() {
             return Err(ImproperlyConfigured(EMPTY_SECRET_KEY.into()));
+        }
+        if !self.debug
+            && let Some(root) = self.static_root_path()
+        {
+            crate::staticfiles::collect::check_manifest(self, &root)
+                .map_err(ImproperlyConfigured)?;
         }
         for (name, age) in [
             ("SESSION_COOKIE_AGE", self.session_cookie_age),

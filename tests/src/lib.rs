@@ -13,6 +13,7 @@ pub mod reversals;
 pub mod shop;
 pub mod support;
 pub mod templatetags;
+pub mod uploads;
 pub mod urls;
 pub mod users;
 pub mod views;

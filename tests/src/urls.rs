@@ -38,6 +38,8 @@ urlpatterns! {
     path("read-cookie", views::read_cookie, name = "read-cookie"),
     path("context/<str:x>", views::context, name = "context"),
     path("form", views::form, name = "form"),
+    path("upload", crate::uploads::upload, name = "upload"),
+    path("static-link", crate::uploads::static_link, name = "static-link"),
     path("token", views::token, name = "token"),
     path("rotate", views::rotate, name = "rotate"),
     path("session/get/<str:key>", views::session_get, name = "session-get"),

@@ -131,7 +131,7 @@ fn check_showurls_help_and_unknown_commands() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n/tasks/\tdemo::tasks::views::index\ttasks:index\n/tasks/add\tdemo::tasks::views::add\ttasks:add\n/users/\tdemo::users::views::index\tusers:index\n/users/login\tdemo::users::views::login_view\tusers:login\n/users/logout\tdemo::users::views::logout_view\tusers:logout\n"
+        "/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n/tasks/\tdemo::tasks::views::index\ttasks:index\n/tasks/add\tdemo::tasks::views::add\ttasks:add\n/tasks/files\tdemo::tasks::views::files\ttasks:files\n/users/\tdemo::users::views::index\tusers:index\n/users/login\tdemo::users::views::login_view\tusers:login\n/users/logout\tdemo::users::views::logout_view\tusers:logout\n"
     );
     let (code, out, _) = run(&["help"], &[]);
     assert_eq!(code, 0);

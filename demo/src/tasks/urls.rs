@@ -8,5 +8,6 @@ app!(name = "tasks");
 urlpatterns! {
     path("", views::index, name = "index"),
     path("add", views::add, name = "add"),
+    path("files", views::files, name = "files"),
 }
 // ANCHOR_END: all

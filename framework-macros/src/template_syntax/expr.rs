@@ -276,10 +276,24 @@ fn lookup(parts: &[String], scope: &mut dyn Scope) -> Result<String, String> {
         } else {
             out.push('.');
             out.push_str(p);
+            // Django calls a method it finds; a form's are methods here.
+            if FORM_METHODS.contains(&p.as_str()) {
+                out.push_str("()");
+            }
         }
     }
     Ok(out)
 }
+
+/// A bound form's methods a Django template reads as attributes (`form.is_multipart`).
+const FORM_METHODS: &[&str] = &[
+    "is_multipart",
+    "is_bound",
+    "is_valid",
+    "as_p",
+    "as_div",
+    "as_table",
+];
 
 /// An operand as a `Value` expression.
 pub fn value_operand(op: &Operand, scope: &mut dyn Scope) -> Result<String, String> {

@@ -2,12 +2,13 @@
 //! messages (`CharField`, `IntegerField`, `FloatField`, `BooleanField`, `ChoiceField`).
 
 use super::{FieldSpec, ValidationError, Widget};
+use crate::files::{Files, UploadedFile};
 
 /// A type a form field can have. `#[derive(Form)]` needs one for each field.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a form field",
     label = "unsupported form field type",
-    note = "a form field is a `String`, an integer, `f64`, `f32`, `bool`, an enum deriving `Choices`, or an `Option` of one of those (not required)"
+    note = "a form field is a `String`, an integer, `f64`, `f32`, `bool`, an enum deriving `Choices`, an `UploadedFile`, or an `Option` of one of those (not required)"
 )]
 pub trait FormValue: Sized {
     /// The widget Django gives this kind of field.
@@ -18,6 +19,18 @@ pub trait FormValue: Sized {
     const FLOAT: bool = false;
     /// Cleans the raw value (`None` when the key was not sent).
     fn clean(raw: Option<&str>, spec: &FieldSpec) -> Result<Self, Vec<ValidationError>>;
+    /// Cleans the field from what was sent: its raw value, or (a file field) its file.
+    fn clean_input(
+        raw: Option<&str>,
+        _files: &Files,
+        spec: &FieldSpec,
+    ) -> Result<Self, Vec<ValidationError>> {
+        Self::clean(raw, spec)
+    }
+    /// Whether something was sent for the field (an `Option` of it is `None` otherwise).
+    fn given(raw: Option<&str>, _files: &Files, _spec: &FieldSpec) -> bool {
+        raw.is_some_and(|r| !r.trim().is_empty())
+    }
     /// The choices of a select, as (value, label).
     fn choices() -> Vec<(String, String)> {
         Vec::new()
@@ -234,14 +247,75 @@ impl<T: FormValue> FormValue for Option<T> {
     const FLOAT: bool = T::FLOAT;
 
     fn clean(raw: Option<&str>, spec: &FieldSpec) -> Result<Self, Vec<ValidationError>> {
-        if raw.is_none_or(|r| r.trim().is_empty()) {
+        Self::clean_input(raw, &Files::new(), spec)
+    }
+
+    fn clean_input(
+        raw: Option<&str>,
+        files: &Files,
+        spec: &FieldSpec,
+    ) -> Result<Self, Vec<ValidationError>> {
+        if !T::given(raw, files, spec) {
             return Ok(None);
         }
-        T::clean(raw, spec).map(Some)
+        T::clean_input(raw, files, spec).map(Some)
     }
 
     fn choices() -> Vec<(String, String)> {
         T::choices()
+    }
+}
+
+/// A file (Django's `FileField`): the upload sent under the field's name, with
+/// `max_length` limiting its name and `allow_empty_file` accepting an empty one. A form with
+/// one needs `enctype="multipart/form-data"` (see `Bound::is_multipart`).
+impl FormValue for UploadedFile {
+    const WIDGET: Widget = Widget::File;
+
+    fn clean(_: Option<&str>, spec: &FieldSpec) -> Result<Self, Vec<ValidationError>> {
+        Self::clean_input(None, &Files::new(), spec)
+    }
+
+    fn clean_input(
+        _: Option<&str>,
+        files: &Files,
+        spec: &FieldSpec,
+    ) -> Result<Self, Vec<ValidationError>> {
+        let Some(file) = files.get(spec.name) else {
+            return Err(vec![spec.error("required", "This field is required.", &[])]);
+        };
+        let length = file.name().chars().count();
+        if let Some(max) = spec.max_length
+            && length > max
+        {
+            return Err(vec![spec.error(
+                "max_length",
+                &format!(
+                    "Ensure this filename has at most {max} {} (it has {length}).",
+                    plural(max)
+                ),
+                &[("max", max.to_string()), ("length", length.to_string())],
+            )]);
+        }
+        if file.name().is_empty() {
+            return Err(vec![spec.error(
+                "invalid",
+                "No file was submitted. Check the encoding type on the form.",
+                &[],
+            )]);
+        }
+        if !spec.allow_empty_file && file.size() == 0 {
+            return Err(vec![spec.error(
+                "empty",
+                "The submitted file is empty.",
+                &[],
+            )]);
+        }
+        Ok(file.clone())
+    }
+
+    fn given(_: Option<&str>, files: &Files, spec: &FieldSpec) -> bool {
+        files.get(spec.name).is_some()
     }
 }
 

@@ -12,6 +12,7 @@ pub use fields::{Choices, FormValue, clean_choice};
 pub use render::{BoundField, SafeHtml};
 
 use crate::error::Error;
+use crate::files::Files;
 use crate::http::{Method, QueryDict, Request};
 
 /// A validation failure: Django's message and code.
@@ -52,6 +53,8 @@ pub enum Widget {
     Email,
     /// `<input type="hidden">`.
     Hidden,
+    /// `<input type="file">` (never shows a submitted value).
+    File,
 }
 
 /// What `#[derive(Form)]` knows of a field.
@@ -81,6 +84,8 @@ pub struct FieldSpec {
     pub step_size: Option<&'static str>,
     /// Strip spaces from text (Django's `strip=True`).
     pub strip: bool,
+    /// A file field accepts an empty file.
+    pub allow_empty_file: bool,
     /// Messages replaced by code (`error_messages`).
     pub messages: &'static [(&'static str, &'static str)],
     /// A select's choices (value, label).
@@ -201,12 +206,18 @@ pub trait Form: Sized {
     fn fields() -> &'static [FieldSpec];
 
     /// Cleans every field and then the form; the struct only when all is valid.
-    fn clean(data: &QueryDict, errors: &mut FormErrors) -> Option<Self>;
+    fn clean(data: &QueryDict, files: &Files, errors: &mut FormErrors) -> Option<Self>;
 
     /// A form bound to `data`, validated.
     fn bind_data(data: QueryDict) -> Bound<Self> {
+        Self::bind_with_files(data, Files::new())
+    }
+
+    /// A form bound to `data` and uploaded `files` (Django's `Form(request.POST,
+    /// request.FILES)`), validated.
+    fn bind_with_files(data: QueryDict, files: Files) -> Bound<Self> {
         let mut errors = FormErrors::default();
-        let cleaned = Self::clean(&data, &mut errors);
+        let cleaned = Self::clean(&data, &files, &mut errors);
         Bound {
             data: Some(data),
             errors,
@@ -214,20 +225,21 @@ pub trait Form: Sized {
         }
     }
 
-    /// The form bound to the request: its form body for POST, PUT and PATCH, else its query
-    /// string. More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS is a 400.
+    /// The form bound to the request: its form body (and files) for POST, PUT and PATCH,
+    /// else its query string. More fields than DATA_UPLOAD_MAX_NUMBER_FIELDS is a 400.
     #[allow(async_fn_in_trait)]
     async fn bind(request: &Request) -> Result<Bound<Self>, Error> {
         let max = request.settings().data_upload_max_number_fields;
-        let data = match *request.method() {
+        Ok(match *request.method() {
             // A form body's fields were counted as it was read.
-            Method::POST | Method::PUT | Method::PATCH => request.post(),
+            Method::POST | Method::PUT | Method::PATCH => {
+                Self::bind_with_files(request.post(), request.files().clone())
+            }
             _ => {
                 crate::http::FieldCount::check(max, request.query_string().as_bytes())?;
-                request.query()
+                Self::bind_data(request.query())
             }
-        };
-        Ok(Self::bind_data(data))
+        })
     }
 
     /// An empty form, showing initial values.
@@ -262,6 +274,12 @@ impl<F: Form> Bound<F> {
     /// Bound and without errors.
     pub fn is_valid(&self) -> bool {
         self.cleaned.is_some()
+    }
+
+    /// Whether the form has a file field, so that its `<form>` needs
+    /// `enctype="multipart/form-data"` (Django's `is_multipart()`).
+    pub fn is_multipart(&self) -> bool {
+        F::fields().iter().any(|f| f.widget == Widget::File)
     }
 
     /// Whether data was submitted.

@@ -118,6 +118,7 @@ impl<'a> BoundField<'a> {
             Widget::Password => "password",
             Widget::Email => "email",
             Widget::Hidden => "hidden",
+            Widget::File => "file",
             Widget::Select | Widget::Textarea => "",
         };
         let _ = write!(attrs, " name=\"{}\"", escape(spec.name));
@@ -132,7 +133,8 @@ impl<'a> BoundField<'a> {
         {
             let _ = write!(attrs, " value=\"{}\"", escape(v));
         }
-        if let Some(n) = spec.max_length {
+        // A file's max_length limits its name; Django's file input has no maxlength.
+        if let Some(n) = spec.max_length.filter(|_| spec.widget != Widget::File) {
             let _ = write!(attrs, " maxlength=\"{n}\"");
         }
         if let Some(n) = spec.min_length {

@@ -3,6 +3,7 @@
 mod body;
 mod cookies;
 mod form;
+mod multipart;
 mod path;
 mod read_body;
 mod request;
@@ -14,6 +15,7 @@ pub use body::{Body, BoxError};
 pub use cookies::{SetCookie, cookie_from_headers, parse_cookies};
 pub(crate) use form::{FieldCount, is_form_urlencoded, last_value};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+pub(crate) use multipart::is_multipart;
 pub(crate) use path::SharedPath;
 pub use path::decode_path;
 pub(crate) use read_body::read_body;

@@ -31,8 +31,17 @@ pub(crate) async fn read_body(
         // Already in memory (the test client, or a body read by the CSRF check).
         return read_body_within(headers, body, limits).await;
     }
+    within_body_timeout(settings, read_body_within(headers, body, limits)).await
+}
+
+/// Runs `reading` within REQUEST_BODY_TIMEOUT (408 after it): a client that sends a byte
+/// now and then cannot hold the request open.
+pub(crate) async fn within_body_timeout<T>(
+    settings: &Settings,
+    reading: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
     let deadline = std::time::Duration::from_secs(settings.request_body_timeout.max(1));
-    tokio::time::timeout(deadline, read_body_within(headers, body, limits))
+    tokio::time::timeout(deadline, reading)
         .await
         .unwrap_or_else(|_| {
             Err(Error::new(

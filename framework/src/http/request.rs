@@ -9,6 +9,7 @@ use http::{HeaderMap, Method, request::Parts};
 
 use super::{Body, SharedPath};
 use crate::error::Error;
+use crate::files::Files;
 use crate::settings::Settings;
 
 /// An HTTP request. Its body is read (within DATA_UPLOAD_MAX_MEMORY_SIZE) before the view
@@ -33,6 +34,8 @@ pub struct Request {
 enum RequestBody {
     Unread(std::sync::Mutex<Body>),
     Read(Bytes),
+    /// A `multipart/form-data` POST, parsed as it arrived (its files may be on disk).
+    Multipart(Box<super::multipart::Multipart>),
 }
 
 impl Request {
@@ -102,14 +105,35 @@ impl Request {
         QueryDict::parse(self.query_string().as_bytes())
     }
 
-    /// The form body parsed when it is `application/x-www-form-urlencoded` (Django's
-    /// `request.POST`). A body with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS was
-    /// refused before the view ran.
+    /// The form body parsed when it is `application/x-www-form-urlencoded`, or the fields of
+    /// a `multipart/form-data` POST (Django's `request.POST`). A body with more fields than
+    /// DATA_UPLOAD_MAX_NUMBER_FIELDS was refused before the view ran.
     pub fn post(&self) -> QueryDict {
-        if super::is_form_urlencoded(&self.head.headers) {
-            QueryDict::parse(self.body())
-        } else {
-            QueryDict::default()
+        match &self.body {
+            RequestBody::Multipart(parsed) => parsed.fields.clone(),
+            _ if super::is_form_urlencoded(&self.head.headers) => QueryDict::parse(self.body()),
+            _ => QueryDict::default(),
+        }
+    }
+
+    /// The files of a `multipart/form-data` POST (Django's `request.FILES`); none otherwise.
+    /// The form needs `enctype="multipart/form-data"` for a browser to send them.
+    pub fn files(&self) -> &Files {
+        static NONE: Files = Files::new();
+        match &self.body {
+            RequestBody::Multipart(parsed) => &parsed.files,
+            _ => &NONE,
+        }
+    }
+
+    /// The last value of a form field, decoding only that one (what the CSRF check needs).
+    pub(crate) fn form_value(&self, key: &str) -> Option<String> {
+        match &self.body {
+            RequestBody::Multipart(parsed) => parsed.fields.get(key).map(str::to_owned),
+            RequestBody::Read(bytes) if super::is_form_urlencoded(&self.head.headers) => {
+                super::last_value(bytes, key)
+            }
+            _ => None,
         }
     }
 
@@ -138,12 +162,13 @@ impl Request {
         crate::http::cookie_from_headers(&self.head.headers, name)
     }
 
-    /// The body (empty until it is read, which happens before the view runs).
+    /// The body (empty until it is read, which happens before the view runs). A multipart
+    /// POST's is not kept whole: read its [`post`](Self::post) and [`files`](Self::files).
     pub fn body(&self) -> &Bytes {
         static EMPTY: Bytes = Bytes::new();
         match &self.body {
             RequestBody::Read(bytes) => bytes,
-            RequestBody::Unread(_) => &EMPTY,
+            RequestBody::Unread(_) | RequestBody::Multipart(_) => &EMPTY,
         }
     }
 
@@ -153,12 +178,19 @@ impl Request {
     }
 
     /// Reads the body, if it is not read yet: within DATA_UPLOAD_MAX_MEMORY_SIZE (413),
-    /// DATA_UPLOAD_MAX_NUMBER_FIELDS for a form (400) and REQUEST_BODY_TIMEOUT (408).
+    /// DATA_UPLOAD_MAX_NUMBER_FIELDS for a form (400) and REQUEST_BODY_TIMEOUT (408). A
+    /// `multipart/form-data` POST is parsed into its fields and files as it arrives.
     pub async fn read_body(&mut self) -> Result<&Bytes, Error> {
         if let RequestBody::Unread(body) = &mut self.body {
             let body = std::mem::take(body.get_mut().unwrap_or_else(|e| e.into_inner()));
-            let bytes = super::read_body(&self.head.headers, body, &self.settings).await?;
-            self.body = RequestBody::Read(bytes);
+            self.body = if self.head.method == Method::POST
+                && super::multipart::is_multipart(&self.head.headers)
+            {
+                let parsed = super::multipart::parse(&self.head.headers, body, &self.settings);
+                RequestBody::Multipart(Box::new(parsed.await?))
+            } else {
+                RequestBody::Read(super::read_body(&self.head.headers, body, &self.settings).await?)
+            };
         }
         Ok(self.body())
     }
@@ -262,6 +294,11 @@ impl QueryDict {
         QueryDict {
             pairs: super::form::decode_pairs(input),
         }
+    }
+
+    /// Appends a pair (a multipart field, in the order sent).
+    pub(crate) fn push(&mut self, key: String, value: String) {
+        self.pairs.push((key, value));
     }
 
     /// The last value for `key`, as Django's `QueryDict.__getitem__`.

@@ -3,6 +3,7 @@
 
 pub mod migrate;
 mod runserver;
+mod staticfiles;
 mod users;
 
 use std::process::ExitCode;
@@ -28,7 +29,7 @@ struct Builtin<U> {
 type Run<U> = fn(&Project<U>, &[String], &str) -> Result<(), CommandError>;
 
 /// Every built-in command, by app and then by name, as Django's `help` lists them.
-fn builtins<U: UrlConf>() -> [Builtin<U>; 10] {
+fn builtins<U: UrlConf>() -> [Builtin<U>; 12] {
     [
         Builtin {
             app: "manouche",
@@ -108,6 +109,20 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 10] {
             usage: "clearsessions",
             about: "Deletes the expired sessions from the session store.",
             run: |project, _, _| migrate::clearsessions(&project.settings()?),
+        },
+        Builtin {
+            app: "staticfiles",
+            name: "collectstatic",
+            usage: "collectstatic [--noinput] [--clear] [--dry-run] [-v N]",
+            about: "Copies the static files into STATIC_ROOT, with hashed names and a manifest.",
+            run: |project, args, _| staticfiles::collectstatic(&project.settings()?, args),
+        },
+        Builtin {
+            app: "staticfiles",
+            name: "findstatic",
+            usage: "findstatic <path>… [--first]",
+            about: "Says where a static file is found (the first one is collected).",
+            run: |project, args, _| staticfiles::findstatic(&project.settings()?, args),
         },
     ]
 }
@@ -241,6 +256,11 @@ fn check<U: UrlConf>(project: &Project<U>, args: &[String]) -> Result<(), Comman
         );
     }
     println!("{}", report(&warnings));
+    if !settings.debug
+        && let Some(root) = settings.static_root_path()
+    {
+        crate::staticfiles::collect::check_manifest(&settings, &root).map_err(CommandError)?;
+    }
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use super::Middleware;
 use crate::csrf::{self, CsrfSlot, DontEnforceCsrfChecks, reasons};
 use crate::http::{
     Body, IntoResponse, Request, Response, SetCookie, header_name_of, is_form_urlencoded,
-    last_value, patch_vary,
+    is_multipart, patch_vary,
 };
 use crate::settings::Settings;
 use crate::views::{ErrorContext, ErrorHandler};
@@ -255,10 +255,13 @@ async fn check(request: &mut Request) -> Result<(), Refusal> {
     } else if secure {
         check_referer(request.header("referer"), &host, settings).map_err(Refusal::Reason)?;
     }
-    // The form's token, when the body is a form (read here, kept for the view).
-    let form_token = if *request.method() == Method::POST && is_form_urlencoded(request.headers()) {
-        let body = request.read_body().await.map_err(Refusal::Body)?;
-        last_value(body, csrf::FORM_FIELD)
+    // The form's token, when the body is a form (read here, kept for the view): Django
+    // reads `request.POST`, a multipart body's fields included.
+    let form_token = if *request.method() == Method::POST
+        && (is_form_urlencoded(request.headers()) || is_multipart(request.headers()))
+    {
+        request.read_body().await.map_err(Refusal::Body)?;
+        request.form_value(csrf::FORM_FIELD)
     } else {
         None
     };

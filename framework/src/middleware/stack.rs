@@ -118,7 +118,7 @@ impl<U: UrlConf> Stack<U> {
         self.security.process_response(request, response).await;
     }
 
-    /// The view's answer: its body read first, then a static file (DEBUG on), the view the
+    /// The view's answer: its body read first, then a static or media file, the view the
     /// path resolved to (a panic in it is a 500 for this request only), or a 404.
     async fn view(&self, request: &mut Request, matched: Option<U::Match>) -> Response {
         // Boxed: most requests have no body to wait for, and do not carry this future.
@@ -127,16 +127,10 @@ impl<U: UrlConf> Stack<U> {
         {
             return e.into_response();
         }
-        if request.settings().debug
-            && let Some(rel) = crate::staticfiles::static_path(request.settings(), request.path())
+        // Boxed, and only for a path that names a file: most requests are for views.
+        if names_a_file(request)
+            && let Some(served) = Box::pin(serve_file(request)).await
         {
-            let served = Box::pin(crate::staticfiles::serve(
-                request.settings(),
-                request.method(),
-                request.headers(),
-                rel,
-            ))
-            .await;
             return served.unwrap_or_else(IntoResponse::into_response);
         }
         let Some(matched) = matched else {
@@ -157,4 +151,35 @@ impl<U: UrlConf> Stack<U> {
         };
         answered.unwrap_or_else(IntoResponse::into_response)
     }
+}
+
+/// Whether the path is under STATIC_URL (served with DEBUG on, or from STATIC_ROOT when set)
+/// or MEDIA_URL (DEBUG on).
+fn names_a_file(request: &Request) -> bool {
+    use crate::staticfiles as files;
+    let settings = request.settings();
+    let served_static = settings.debug || settings.static_root.is_some();
+    (served_static && files::static_path(settings, request.path()).is_some())
+        || (settings.debug && files::media_path(settings, request.path()).is_some())
+}
+
+/// A static file (from the static folders with DEBUG on, from STATIC_ROOT with it off when
+/// set) or an upload under MEDIA_URL (DEBUG on), when the path names one.
+async fn serve_file(request: &Request) -> Option<Result<Response, Error>> {
+    use crate::staticfiles as files;
+    let settings = request.settings();
+    if let Some(rel) = files::static_path(settings, request.path()) {
+        if settings.debug {
+            return Some(files::serve(settings, rel, request).await);
+        }
+        if let Some(root) = settings.static_root_path() {
+            return Some(files::serve_collected(settings, &root, rel, request).await);
+        }
+    }
+    if settings.debug
+        && let Some(rel) = files::media_path(settings, request.path())
+    {
+        return Some(files::serve_media(settings, rel, request).await);
+    }
+    None
 }

@@ -184,7 +184,7 @@ impl askama::FastWritable for EscapedStaticUrl<'_> {
 
 impl EscapedStaticUrl<'_> {
     fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        with_static_prefix(|prefix| write_static_url(f, prefix, self.0.0, true))
+        with_static_settings(|settings| write_static_url(f, settings, self.0.0, true))
     }
 }
 
@@ -215,13 +215,13 @@ impl askama::FastWritable for &'static StaticUrlCache {
             };
             let made = self.made.get_or_make(&c.settings, |settings| {
                 let mut text = String::new();
-                let _ = write_static_url(&mut text, &settings.static_url, self.path, true);
+                let _ = write_static_url(&mut text, settings, self.path, true);
                 text
             });
             match made {
                 Some(text) => dest.write_str(text),
                 // Other settings than the first (a test that changes them).
-                None => write_static_url(dest, &c.settings.static_url, self.path, true),
+                None => write_static_url(dest, &c.settings, self.path, true),
             }
         });
         Ok(written?)
@@ -252,20 +252,28 @@ impl<'a> StaticUrl<'a> {
     }
 
     fn write(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        with_static_prefix(|prefix| write_static_url(f, prefix, self.0, false))
+        with_static_settings(|settings| write_static_url(f, settings, self.0, false))
     }
 }
 
 /// Runs `f` with STATIC_URL: the request's settings, or the default outside a request.
-fn with_static_prefix<T>(f: impl FnOnce(&str) -> T) -> T {
+fn with_static_settings<T>(f: impl FnOnce(&Settings) -> T) -> T {
     current(|c| match c {
-        Some(c) => f(&c.settings.static_url),
-        None => f(&Settings::default().static_url),
+        Some(c) => f(&c.settings),
+        None => f(&Settings::default()),
     })
 }
 
-/// Writes STATIC_URL joined with `path`, quoted, and HTML-escaped when `escape`.
-fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str, escape: bool) -> fmt::Result {
+/// Writes STATIC_URL joined with `path` (its hashed name from collectstatic's manifest with
+/// DEBUG off), quoted, and HTML-escaped when `escape`.
+fn write_static_url(
+    f: &mut dyn fmt::Write,
+    settings: &Settings,
+    path: &str,
+    escape: bool,
+) -> fmt::Result {
+    let prefix = settings.static_url.as_str();
+    let path = crate::staticfiles::stored_name(settings, path);
     let mut put = |s: &str| {
         if escape {
             escape::write_escaped(&mut *f, s)
@@ -281,30 +289,7 @@ fn write_static_url(f: &mut dyn fmt::Write, prefix: &str, path: &str, escape: bo
     if !prefix.ends_with('/') {
         put("/")?;
     }
-    put(&quote_file_path(path.trim_start_matches('/')))
-}
-
-/// Characters a file path keeps in a URL (Django's `filepath_to_uri`:
-/// `quote(path, safe="/~!*()'")`).
-const FILE_PATH_SAFE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'-')
-    .remove(b'/')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'*')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'\'');
-
-fn quote_file_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if crate::urls::reverse::needs_no_quoting(path) {
-        return std::borrow::Cow::Borrowed(path);
-    }
-    percent_encoding::utf8_percent_encode(&path.replace('\\', "/"), FILE_PATH_SAFE)
-        .to_string()
-        .into()
+    put(&crate::files::filepath_to_uri(path.trim_start_matches('/')))
 }
 
 /// What `{% url … as var %}` keeps: the URL, or "" when the values do not fit (Django

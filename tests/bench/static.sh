@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Serving a 20 KB hashed CSS file from STATIC_ROOT: the demo's `serve` (DEBUG off, after
+# collectstatic) against tower-http's ServeDir alone behind axum, one after the other
+# under the same wrk load. Prints each one's requests a second and CPU per request (the
+# server process's user+system time over the requests wrk made), and the ratio.
+#   bash tests/bench/static.sh [seconds]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/bench/common.sh
+out=$PWD/target/bench-static
+rm -rf "$out"
+bench_setup "$out" curl curl
+seconds=${1:-5}
+mkdir -p "$out/project/static/css"
+# 20 KB of CSS that refers to nothing.
+for i in $(seq 1 400); do printf '.rule-%03d { margin: %dpx; color: #%06x; }\n' "$i" "$i" "$((i * 997))"; done \
+    | head -c 20480 >"$out/project/static/css/bench.css"
+export MANOUCHE_BASE_DIR=$out/project MANOUCHE_STATIC_ROOT=$out/collected
+target/release/demo collectstatic --noinput -v 0
+hashed=$(sed -n 's/.*"css\/bench.css": "\([^"]*\)".*/\1/p' "$out/collected/staticfiles.json")
+echo "file: /static/$hashed ($(wc -c <"$out/collected/$hashed") bytes)"
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+measure() {
+    local name=$1 port=$2 pid=$3
+    for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/static/$hashed" && break; sleep 0.1; done
+    wrk -t1 -c16 -d1s "http://127.0.0.1:$port/static/$hashed" >/dev/null
+    local before after reqs
+    before=$(ticks "$pid")
+    reqs=$(wrk -t1 -c16 -d"${seconds}s" "http://127.0.0.1:$port/static/$hashed" | awk '/requests in/ { print $1 }')
+    after=$(ticks "$pid")
+    awk -v n="$name" -v r="$reqs" -v t="$((after - before))" -v hz="$hz" -v s="$seconds" \
+        'BEGIN { printf "%-22s %8.0f req/s  %6.1f µs CPU a request\n", n, r / s, t / hz * 1e6 / r }' \
+        | tee -a "$out/results"
+}
+target/release/demo serve 127.0.0.1:8094 >"$out/demo.log" 2>&1 &
+demo=$!
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+measure "manouche serve" 8094 "$demo"
+kill "$demo"
+target/release/serve-dir 8095 "$out/collected" &
+peer=$!
+measure "tower-http ServeDir" 8095 "$peer"
+kill "$peer"
+awk '/µs CPU/ { cpu[NR] = $(NF-4) } END { printf "manouche / ServeDir CPU a request: %.2f×\n", cpu[1] / cpu[2] }' "$out/results"
