@@ -1,7 +1,7 @@
 // The lecture's demo in a real browser (Debian's headless Chromium, driven by
 // playwright-core): the tasks list through its form, errors, reloads and restarts, the
-// greeting, and the 404 page. DEMO_BIN names the demo binary; a screenshot of the tasks
-// page is saved in target/browser-artifacts/.
+// greeting, the 404 page, and a file uploaded with a task. DEMO_BIN names the demo binary;
+// a screenshot of the tasks page is saved in target/browser-artifacts/.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -15,6 +15,7 @@ const root = resolve(import.meta.dirname, "../..");
 const demoBin = process.env.DEMO_BIN ?? join(root, "target/debug/demo");
 const artifacts = join(root, "target/browser-artifacts");
 const database = join(tmpdir(), `manouche-browser-${process.pid}.sqlite3`);
+const media = join(tmpdir(), `manouche-browser-media-${process.pid}`);
 
 /** Starts the demo on a free port; resolves with the process and its base URL. */
 function startDemo() {
@@ -23,6 +24,7 @@ function startDemo() {
       env: {
         ...process.env,
         DATABASE_URL: `sqlite://${database}`,
+        MANOUCHE_MEDIA_ROOT: media,
         MANOUCHE_RUNSERVER_HIDE_WARNING: "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -73,6 +75,7 @@ after(async () => {
   await browser?.close();
   if (server) await stop(server.child);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(database + suffix, { force: true });
+  rmSync(media, { recursive: true, force: true });
 });
 
 test("an empty list, then a task added through the form", async () => {
@@ -157,4 +160,22 @@ test("the greeting and the 404 page", async () => {
   const response = await page.goto(`${server.base}/no/such/page`);
   assert.equal(response.status(), 404);
   assert.match(await page.title(), /Page not found at \/no\/such\/page/);
+});
+
+test("a task with a file: uploaded through the form, listed, and served", async () => {
+  await page.goto(`${server.base}/tasks/files`);
+  assert.equal(await page.getAttribute("form", "enctype"), "multipart/form-data");
+  await page.fill("#id_task", "Read the notes");
+  await page.setInputFiles("#id_attachment", {
+    name: "lecture 3.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from("SQL, Models and Migrations\n"),
+  });
+  await page.click("input[type=submit]");
+  await page.waitForURL(`${server.base}/tasks/files`);
+  const link = page.locator("main li a");
+  assert.equal((await link.textContent()).trim(), "/media/attachments/lecture_3.txt");
+  const response = await page.goto(`${server.base}/media/attachments/lecture_3.txt`);
+  assert.equal(response.status(), 200);
+  assert.equal(await response.text(), "SQL, Models and Migrations\n");
 });

@@ -186,6 +186,37 @@ fn the_server_refuses_to_start_without_the_manifest() {
 }
 
 #[test]
+fn check_says_when_the_manifest_is_missing_or_stale() {
+    let project = Project::new();
+    let check = |project: &Project| {
+        Command::new(SITE)
+            .arg("check")
+            .envs(project.env())
+            .output()
+            .unwrap()
+    };
+    let missing = check(&project);
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("Run `collectstatic`"),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+    project.collect(&["--noinput"]);
+    assert!(check(&project).status.success());
+    // A file added since is not in the manifest: a stale deploy, said before it serves.
+    std::fs::write(project.dir.0.join("static/css/new.css"), "p {}").unwrap();
+    let stale = check(&project);
+    assert!(!stale.status.success());
+    assert!(
+        String::from_utf8_lossy(&stale.stderr)
+            .contains("Missing staticfiles manifest entry for 'css/new.css'"),
+        "{}",
+        String::from_utf8_lossy(&stale.stderr)
+    );
+}
+
+#[test]
 fn static_root_is_served_with_long_caching_etags_ranges_and_compression() {
     let project = Project::new();
     project.collect(&["--noinput"]);
