@@ -166,7 +166,8 @@ impl Error {
     }
 }
 
-fn short_type_name<T>() -> &'static str {
+/// A type's name without its path (`Flight` for `demo::flights::Flight`).
+pub(crate) fn short_type_name<T>() -> &'static str {
     let full = std::any::type_name::<T>();
     let base = full.split('<').next().unwrap_or(full);
     base.rsplit("::").next().unwrap_or(base)

@@ -29,6 +29,9 @@ pub mod timezone;
 pub mod urls;
 pub mod views;
 
+/// diesel, the version manouche is built with: a project's queries use it, and do not pin
+/// their own.
+pub use diesel;
 pub use error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result};
 pub use forms::{Bound, Choices, Form};
 pub use http::{
@@ -45,6 +48,7 @@ pub use urls::{NoReverseMatch, reverse, reverse_kwargs, reverse_with};
 
 /// What a views module needs: `use manouche::prelude::*;`.
 pub mod prelude {
+    pub use crate::db::OrNotFound as _;
     pub use crate::error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result};
     pub use crate::forms::{Bound, Form as _};
     pub use crate::http::{

@@ -7,15 +7,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/bench/common.sh
-out=$PWD/target/bench-static
+out=target/bench-static
 rm -rf "$out"
 bench_setup "$out" curl curl
 seconds=${1:-5}
 mkdir -p "$out/project/static/css"
 # 20 KB of CSS that refers to nothing.
-for i in $(seq 1 400); do printf '.rule-%03d { margin: %dpx; color: #%06x; }\n' "$i" "$i" "$((i * 997))"; done \
-    | head -c 20480 >"$out/project/static/css/bench.css"
-export MANOUCHE_BASE_DIR=$out/project MANOUCHE_STATIC_ROOT=$out/collected
+for i in $(seq 1 600); do printf '.rule-%03d { margin: %dpx; color: #%06x; }\n' "$i" "$i" "$((i * 997))"; done \
+    >"$out/project/static/css/bench.css"
+truncate -s 20480 "$out/project/static/css/bench.css"
+export MANOUCHE_BASE_DIR=$PWD/$out/project MANOUCHE_STATIC_ROOT=$PWD/$out/collected
 target/release/demo collectstatic --noinput -v 0
 hashed=$(sed -n 's/.*"css\/bench.css": "\([^"]*\)".*/\1/p' "$out/collected/staticfiles.json")
 echo "file: /static/$hashed ($(wc -c <"$out/collected/$hashed") bytes)"

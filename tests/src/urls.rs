@@ -31,6 +31,8 @@ urlpatterns! {
     path("own-headers", views::own_headers, name = "own-headers"),
     path("page-own-headers", views::page_own_headers, name = "page-own-headers"),
     path("json", views::json, name = "json"),
+    path("json-sum", views::json_sum, name = "json-sum"),
+    path("db/user/<int:id>", views::db_user, name = "db-user"),
     path("echo-body", views::echo_body, name = "echo-body"),
     path("big/<int:kib>", views::big, name = "big"),
     path("only-post", views::only_post, name = "only-post"),

@@ -148,6 +148,42 @@ pub fn json(_request: &Request) -> Json<serde_json::Value> {
     Json(serde_json::json!({"ok": true, "n": 3}))
 }
 
+// ANCHOR: db
+/// `db/user/<int:id>`: a user's username, read on the blocking pool; a 404 for no such user.
+#[view]
+pub async fn db_user(request: &Request, id: i32) -> Result<String> {
+    use manouche::auth::auth_user;
+    use manouche::diesel::prelude::*;
+    request
+        .db()?
+        .run(move |c| {
+            auth_user::table
+                .find(id)
+                .select(manouche::auth::User::as_select())
+                .first(c)
+                .or_404()
+        })
+        .await
+        .map(|user| user.username)
+}
+// ANCHOR_END: db
+
+// ANCHOR: json
+/// What `json-sum` reads.
+#[derive(serde::Deserialize)]
+pub struct Sum {
+    a: i64,
+    b: i64,
+}
+
+/// `json-sum`: a JSON body in, JSON out; CSRF-exempt, as an API endpoint a script calls.
+#[view(csrf_exempt)]
+pub fn json_sum(request: &Request) -> Result<Json<serde_json::Value>> {
+    let Sum { a, b } = request.json()?;
+    Ok(Json(serde_json::json!({ "sum": a + b })))
+}
+// ANCHOR_END: json
+
 // ANCHOR: exempt
 /// Echoes the body's length and the form's `a` field. CSRF-exempt, like an API endpoint.
 #[view(csrf_exempt)]

@@ -147,7 +147,7 @@ pub async fn authenticate(
 ) -> Result<Option<User>, Error> {
     let db = database(request)?;
     let (username, password) = (username.to_string(), password.to_string());
-    db.run(move |conn| {
+    db.run(move |conn| -> Result<_, Error> {
         let Some(user) = models::by_username(conn, &username)? else {
             let _ = hashers::make_password(&password);
             return Ok(None);

@@ -191,18 +191,45 @@ impl Database {
         self.pool.try_get()
     }
 
-    /// Runs `f` with a connection on a blocking thread.
-    pub async fn run<T, F>(&self, f: F) -> Result<T, Error>
+    /// Runs `f` with a connection on a blocking thread, so that the query does not stall
+    /// the async workers: `request.db()?.run(|c| users.load::<User>(c)).await?`. A diesel
+    /// error becomes a 500 with its cause (use [`OrNotFound::or_404`] inside for a 404).
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, Error>
     where
         T: Send + 'static,
-        F: FnOnce(&mut AnyConnection) -> Result<T, Error> + Send + 'static,
+        E: Into<Error>,
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
     {
         let db = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = db.connection()?;
-            f(&mut conn)
+            f(&mut conn).map_err(Into::into)
         })
         .await
         .map_err(|e| Error::new(ErrorKind::Internal, format!("a database task failed: {e}")))?
+    }
+}
+
+/// Django's `get_object_or_404` for a diesel query: "not found" becomes a 404 (Django's
+/// "No Flight matches the given query."), any other error a 500 with its cause.
+pub trait OrNotFound<T> {
+    /// The row, or the 404.
+    fn or_404(self) -> Result<T, Error>;
+}
+
+impl<T> OrNotFound<T> for diesel::QueryResult<T> {
+    #[track_caller]
+    fn or_404(self) -> Result<T, Error> {
+        match self {
+            Ok(row) => Ok(row),
+            Err(diesel::result::Error::NotFound) => Err(Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "No {} matches the given query.",
+                    crate::error::short_type_name::<T>()
+                ),
+            )),
+            Err(e) => Err(e.into()),
+        }
     }
 }

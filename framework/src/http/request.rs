@@ -195,6 +195,23 @@ impl Request {
         Ok(self.body())
     }
 
+    /// The project's database: the process's one pool (made on first use), for
+    /// `request.db()?.run(|c| …).await`.
+    pub fn db(&self) -> Result<crate::db::Database, Error> {
+        crate::db::shared(&self.settings)
+    }
+
+    /// The body read as JSON into `T` (an API view's input): a body that is not JSON, or not
+    /// of `T`'s shape, is a 400 with serde's message (what is wrong, and where).
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(self.body()).map_err(|e| {
+            Error::new(
+                crate::error::ErrorKind::BadRequest,
+                format!("The request body is not valid JSON for this view: {e}"),
+            )
+        })
+    }
+
     /// The host the client asked for, with its port (Django's `get_host()`), already checked
     /// against ALLOWED_HOSTS by the middleware.
     pub fn host(&self) -> &str {
