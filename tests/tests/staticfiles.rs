@@ -149,6 +149,21 @@ fn dry_run_writes_nothing_and_clear_removes_what_is_stale() {
 }
 
 #[test]
+fn static_root_inside_a_static_folder_is_refused() {
+    let project = Project::new();
+    let out = Command::new(SITE)
+        .args(["collectstatic", "--noinput"])
+        .envs(project.env())
+        .env("MANOUCHE_STATIC_ROOT", "static/collected")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("must not be in a static folder"), "{err}");
+    assert!(!project.dir.0.join("static/collected").exists());
+}
+
+#[test]
 fn findstatic_names_every_place_the_first_first() {
     let project = Project::new();
     let out = String::from_utf8(project.run(&["findstatic", "css/site.css"]).stdout).unwrap();

@@ -59,6 +59,7 @@ pub(crate) fn collectstatic(settings: &Settings, args: &[String]) -> Result<(), 
     let root = settings
         .static_root_path()
         .ok_or_else(|| CommandError(NO_STATIC_ROOT.into()))?;
+    collect::refuse_root_inside_sources(settings, &root).map_err(CommandError)?;
     let not_empty = std::fs::read_dir(&root).is_ok_and(|mut d| d.next().is_some());
     if interactive && not_empty {
         let mut message = String::from("\n");

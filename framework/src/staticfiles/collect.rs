@@ -158,6 +158,7 @@ pub fn collect(
         }
     };
     let io = |what: &str, path: &Path, e: std::io::Error| format!("{what} {}: {e}", path.display());
+    refuse_root_inside_sources(settings, root)?;
     if options.clear {
         clear(root, options.dry_run, &mut say).map_err(|e| io("cannot clear", root, e))?;
     }
@@ -211,6 +212,28 @@ pub fn collect(
         compress(path).map_err(|e| io("cannot compress", path, e))?;
     }
     Ok(collected)
+}
+
+/// STATIC_ROOT inside a static folder would collect itself (Django refuses the same:
+/// "The STATICFILES_DIRS setting should not contain the STATIC_ROOT setting.").
+pub fn refuse_root_inside_sources(settings: &Settings, root: &Path) -> Result<(), String> {
+    let absolute = |p: &Path| {
+        std::path::absolute(p)
+            .map(|p| p.components().collect::<PathBuf>())
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let root = absolute(root);
+    for dir in super::static_dirs(settings.base_dir()) {
+        let dir = absolute(&dir);
+        if root.starts_with(&dir) || dir.starts_with(&root) {
+            return Err(format!(
+                "STATIC_ROOT ({}) must not be in a static folder or hold one ({}): collectstatic would collect its own copies. Set STATIC_ROOT to a folder of its own, such as \"staticfiles\".",
+                root.display(),
+                dir.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn clear(root: &Path, dry_run: bool, say: &mut dyn FnMut(u8, &str)) -> std::io::Result<()> {
@@ -372,18 +395,25 @@ fn compress(path: &Path) -> std::io::Result<()> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&content)?;
     let gz = gz.finish()?;
-    if worth(gz.len()) {
-        std::fs::write(sibling(".gz"), gz)?;
-    }
+    keep_if(worth(gz.len()), &sibling(".gz"), &gz)?;
     let mut br = Vec::new();
     {
         let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
         writer.write_all(&content)?;
     }
-    if worth(br.len()) {
-        std::fs::write(sibling(".br"), br)?;
+    keep_if(worth(br.len()), &sibling(".br"), &br)
+}
+
+/// Writes a compressed copy when it is worth it, and removes an older one when it is not
+/// any more (it would be served in place of the new content).
+fn keep_if(worth: bool, path: &Path, content: &[u8]) -> std::io::Result<()> {
+    if worth {
+        return std::fs::write(path, content);
     }
-    Ok(())
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// The start-up check with DEBUG off and STATIC_ROOT set: the manifest is there and names
