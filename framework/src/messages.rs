@@ -1,16 +1,19 @@
 //! One-time messages (`django.contrib.messages`): `messages::success(request, "Saved.")`
 //! in a view, shown on the next page a template renders `{% for message in messages %}`.
 //!
-//! Stored as Django's `CookieStorage` stores them: a `messages` cookie signed with the
-//! SECRET_KEY (`Signer(b"django.http.cookies" + key, salt="django.contrib.messages")`),
-//! holding `[["__json_message", safe, level, text(, extra_tags)]…]`; so an anonymous
-//! visitor's messages write no session.
+//! Stored as Django's default `FallbackStorage` stores them: a `messages` cookie signed with
+//! the SECRET_KEY (`TimestampSigner(b"django.http.cookies" + key,
+//! salt="django.contrib.messages")`, Django's SIGNING_BACKEND),
+//! holding `[["__json_message", safe, level, text(, extra_tags)]…]` (zlib-compressed when
+//! that is shorter), so an anonymous visitor's messages write no session; the messages
+//! that do not fit its 2048 bytes go to the session (`_messages`), the cookie ending with
+//! Django's `"__messagesnotfinished__"` marker.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use crate::http::{Request, Response, SetCookie};
-use crate::signing::Signer;
+use crate::signing::TimestampSigner;
 
 /// Django's levels.
 pub mod level {
@@ -31,6 +34,10 @@ pub const COOKIE_NAME: &str = "messages";
 const SALT: &str = "django.contrib.messages";
 /// Django's `CookieStorage.max_cookie_size`.
 const MAX_COOKIE_SIZE: usize = 2048;
+/// Django's marker, last in a cookie whose other messages are in the session.
+const NOT_FINISHED: &str = "__messagesnotfinished__";
+/// Where Django's `SessionStorage` keeps them.
+const SESSION_KEY: &str = "_messages";
 
 /// One message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,9 +122,12 @@ struct State {
     used: bool,
     /// Whether the cookie held messages (it is deleted when none remain).
     had_cookie: bool,
+    /// Whether some of `loaded` came from the session (the key is removed when they go).
+    had_session: bool,
 }
 
-fn signer(request: &Request) -> Signer {
+/// Django's `get_cookie_signer`: SIGNING_BACKEND (a `TimestampSigner`) with the cookie key.
+fn signer(request: &Request) -> TimestampSigner {
     let settings = request.settings();
     let key = format!("django.http.cookies{}", settings.secret_key);
     let fallbacks: Vec<String> = settings
@@ -125,7 +135,7 @@ fn signer(request: &Request) -> Signer {
         .iter()
         .map(|k| format!("django.http.cookies{k}"))
         .collect();
-    Signer::new(&key, &fallbacks, SALT)
+    TimestampSigner::new(&key, &fallbacks, SALT)
 }
 
 /// Django's `MessageEncoder`: compact JSON.
@@ -148,15 +158,46 @@ fn encode(messages: &[Message]) -> String {
     serde_json::Value::Array(items).to_string()
 }
 
-/// Django's `MessageDecoder`; `None` for anything else (a tampered cookie is dropped).
-fn decode(json: &str) -> Option<Vec<Message>> {
+/// Django's `SessionStorage` text: `json.dumps` with `MessageEncoder`, Python's spacing.
+fn encode_for_session(messages: &[Message]) -> String {
+    let quote = crate::python::json_str;
+    let items: Vec<String> = messages
+        .iter()
+        .map(|m| {
+            let mut item = format!(
+                "[\"__json_message\", {}, {}, {}",
+                i64::from(m.safe),
+                m.level,
+                quote(&m.message)
+            );
+            if !m.extra_tags.is_empty() {
+                item.push_str(", ");
+                item.push_str(&quote(&m.extra_tags));
+            }
+            item.push(']');
+            item
+        })
+        .collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Django's `MessageDecoder`: the messages, and whether they are all (no "not finished"
+/// marker at the end); `None` for anything else (a tampered cookie is dropped).
+fn decode(json: &str) -> Option<(Vec<Message>, bool)> {
     let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let mut items = value.as_array()?.as_slice();
+    let finished = match items.last() {
+        Some(serde_json::Value::String(s)) if s == NOT_FINISHED => {
+            items = &items[..items.len() - 1];
+            false
+        }
+        _ => true,
+    };
     let mut out = Vec::new();
-    for item in value.as_array()? {
+    for item in items {
         let item = item.as_array()?;
         if item.first()?.as_str()? != "__json_message" {
-            // Django's "not finished" sentinel: the rest was stored elsewhere.
-            continue;
+            return None;
         }
         out.push(Message::new(
             item.get(2)?.as_i64()?,
@@ -165,21 +206,84 @@ fn decode(json: &str) -> Option<Vec<Message>> {
             item.get(1)?.as_i64()? != 0,
         ));
     }
-    Some(out)
+    Some((out, finished))
 }
 
-fn read_cookie(request: &Request) -> Option<Vec<Message>> {
+/// The cookie's messages, and whether they are all; Django's zlib-compressed payloads
+/// (a leading `.`) are read too.
+fn read_cookie(request: &Request) -> Option<(Vec<Message>, bool)> {
     use base64::Engine as _;
     let value = request.cookie(COOKIE_NAME)?;
-    let payload = signer(request).unsign(value).ok()?;
-    if payload.starts_with('.') {
-        // Compressed by Django (zlib): not read here.
-        return None;
-    }
-    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+    let payload = signer(request).unsign(value, None).ok()?;
+    let (compressed, payload) = match payload.strip_prefix('.') {
+        Some(rest) => (true, rest),
+        None => (false, payload),
+    };
+    let mut json = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload)
         .ok()?;
+    if compressed {
+        use std::io::Read;
+        let mut out = Vec::new();
+        // At most a cookie's worth, however well it was compressed.
+        flate2::read::ZlibDecoder::new(json.as_slice())
+            .take(64 * 1024)
+            .read_to_end(&mut out)
+            .ok()?;
+        json = out;
+    }
     decode(std::str::from_utf8(&json).ok()?)
+}
+
+/// The signed cookie value of `messages` (with the marker when `unfinished`), compressed
+/// as Django's `signing.dumps(compress=True)` does when that is shorter.
+fn cookie_value(request: &Request, messages: &[Message], unfinished: bool) -> String {
+    use base64::Engine as _;
+    use std::io::Write;
+    let mut json = encode(messages);
+    if unfinished {
+        json.pop();
+        if !messages.is_empty() {
+            json.push(',');
+        }
+        json.push_str(&format!("\"{NOT_FINISHED}\"]"));
+    }
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let compressed = zlib.write_all(json.as_bytes()).and_then(|()| zlib.finish());
+    let payload = match compressed {
+        Ok(c) if c.len() + 1 < json.len() => format!(".{}", b64.encode(c)),
+        _ => b64.encode(&json),
+    };
+    signer(request).sign(&payload)
+}
+
+/// The messages kept in the session, read when the cookie said there were more.
+async fn read_session(request: &Request) -> Option<Vec<Message>> {
+    let handle = crate::sessions::handle_of(request)?;
+    let state = handle.loaded().await.ok()?;
+    let text = state.data.get(SESSION_KEY)?.as_str()?;
+    decode(text).map(|(messages, _)| messages)
+}
+
+/// Keeps `messages` in the session, or removes the key when there are none.
+async fn write_session(request: &Request, messages: &[Message]) {
+    let Some(handle) = crate::sessions::handle_of(request) else {
+        return;
+    };
+    let Ok(mut state) = handle.loaded().await else {
+        return;
+    };
+    if messages.is_empty() {
+        if state.data.remove(SESSION_KEY).is_some() {
+            state.modified = true;
+        }
+    } else {
+        state
+            .data
+            .insert(SESSION_KEY.into(), encode_for_session(messages).into());
+        state.modified = true;
+    }
 }
 
 /// Django's `messages.add_message(request, level, message)`: kept for the next page when
@@ -246,29 +350,36 @@ pub(crate) fn shared_slot(request: &Request) -> Option<Arc<Slot>> {
     request.attached_shared::<Slot>()
 }
 
-/// Before the view: the cookie's messages, in a slot for the request.
-pub(crate) fn load(request: &mut Request) {
+/// Before the view: the cookie's messages (and the session's, when the cookie says there
+/// are more), in a slot for the request.
+pub(crate) async fn load(request: &mut Request) {
     if request.cookie(COOKIE_NAME).is_none() {
         return;
     }
-    let loaded = read_cookie(request);
-    let had_cookie = true;
+    let (mut loaded, finished) = read_cookie(request).unwrap_or_default();
+    let mut had_session = false;
+    if !finished && let Some(more) = read_session(request).await {
+        had_session = true;
+        loaded.extend(more);
+    }
     request.attach(Slot {
         state: Mutex::new(State {
-            loaded: loaded.unwrap_or_default(),
-            had_cookie,
+            loaded,
+            had_cookie: true,
+            had_session,
             ..State::default()
         }),
     });
 }
 
-/// After the view: keeps what was not read plus what was added (or deletes the cookie
-/// when none remain).
-pub(crate) fn store(request: &Request, response: &mut Response) {
+/// After the view: keeps what was not read plus what was added, in the cookie as far as
+/// it fits and in the session beyond (Django's `FallbackStorage`), or deletes the cookie
+/// when none remain.
+pub(crate) async fn store(request: &Request, response: &mut Response) {
     let Some(slot) = request.attached_shared::<Slot>() else {
         return;
     };
-    let (keep, had_cookie) = {
+    let (keep, had_cookie, had_session) = {
         let state = slot.state.lock().unwrap_or_else(|e| e.into_inner());
         if !state.used && state.queued.is_empty() {
             return;
@@ -279,35 +390,36 @@ pub(crate) fn store(request: &Request, response: &mut Response) {
             state.loaded.clone()
         };
         keep.extend(state.queued.iter().cloned());
-        (keep, state.had_cookie)
+        (keep, state.had_cookie, state.had_session)
     };
     let settings = request.settings();
-    let header = if keep.is_empty() {
+    let (header, rest) = if keep.is_empty() {
         if !had_cookie {
             return;
         }
-        SetCookie::deletion(
+        let deletion = SetCookie::deletion(
             COOKIE_NAME,
             &settings.session_cookie_path,
             settings.session_cookie_domain.as_deref(),
             &settings.session_cookie_samesite,
-        )
-        .to_header()
+        );
+        (deletion.to_header(), &[][..])
     } else {
-        use base64::Engine as _;
-        let mut keep = keep;
-        // Django drops the oldest ones that do not fit in a cookie (its fallback keeps
-        // them in the session; here they are dropped).
-        let value = loop {
-            let json = encode(&keep);
-            let signed = signer(request)
-                .sign(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json));
-            if signed.len() <= MAX_COOKIE_SIZE || keep.len() <= 1 {
-                break signed;
+        let all = cookie_value(request, &keep, false);
+        // Django's `bisect_keep_left`: the oldest that fit with the marker stay in the
+        // cookie, the newer ones go to the session.
+        let (value, fits) = if all.len() <= MAX_COOKIE_SIZE {
+            (all, keep.len())
+        } else {
+            let fits = |n: usize| cookie_value(request, &keep[..n], true).len() <= MAX_COOKIE_SIZE;
+            let (mut lo, mut hi) = (0, keep.len());
+            while lo < hi {
+                let mid = (lo + hi).div_ceil(2);
+                if fits(mid) { lo = mid } else { hi = mid - 1 }
             }
-            keep.remove(0);
+            (cookie_value(request, &keep[..lo], true), lo)
         };
-        SetCookie {
+        let cookie = SetCookie {
             name: COOKIE_NAME,
             value: &value,
             max_age: None,
@@ -316,9 +428,12 @@ pub(crate) fn store(request: &Request, response: &mut Response) {
             secure: settings.session_cookie_secure,
             http_only: settings.session_cookie_httponly,
             same_site: &settings.session_cookie_samesite,
-        }
-        .to_header()
+        };
+        (cookie.to_header(), &keep[fits..])
     };
+    if !rest.is_empty() || had_session {
+        write_session(request, rest).await;
+    }
     if let Ok(v) = http::HeaderValue::from_str(&header) {
         response.headers_mut().append(http::header::SET_COOKIE, v);
     }
@@ -332,7 +447,18 @@ mod tests {
     fn the_json_is_djangos() {
         let m = vec![Message::new(level::SUCCESS, "Logged out.", "", false)];
         assert_eq!(encode(&m), r#"[["__json_message",0,25,"Logged out."]]"#);
-        assert_eq!(decode(&encode(&m)).unwrap(), m);
+        assert_eq!(decode(&encode(&m)).unwrap(), (m.clone(), true));
+        assert_eq!(
+            encode_for_session(&m),
+            r#"[["__json_message", 0, 25, "Logged out."]]"#
+        );
+        let unfinished = r#"[["__json_message",0,25,"Logged out."],"__messagesnotfinished__"]"#;
+        assert_eq!(decode(unfinished).unwrap(), (m.clone(), false));
+        assert_eq!(
+            decode(r#"["__messagesnotfinished__"]"#).unwrap(),
+            (vec![], false)
+        );
+        assert!(decode(r#"[["other",0,25,"x"]]"#).is_none());
         assert_eq!(m[0].tags, "success");
     }
 }

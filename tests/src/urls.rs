@@ -32,6 +32,8 @@ urlpatterns! {
     path("page-own-headers", views::page_own_headers, name = "page-own-headers"),
     path("json", views::json, name = "json"),
     path("json-sum", views::json_sum, name = "json-sum"),
+    path("messages/add/<int:n>", views::messages_add, name = "messages-add"),
+    path("messages/show", views::messages_show, name = "messages-show"),
     path("db/user/<int:id>", views::db_user, name = "db-user"),
     path("echo-body", views::echo_body, name = "echo-body"),
     path("big/<int:kib>", views::big, name = "big"),

@@ -352,3 +352,33 @@ pub async fn session_key(request: &Request) -> Result<String> {
     let session = request.session().await?;
     Ok(session.session_key().unwrap_or("none").to_owned())
 }
+
+/// `messages.html`: the request's messages, one a line.
+#[derive(manouche::Template)]
+#[template(path = "messages.html")]
+pub struct MessagesPage;
+
+/// `messages/add/<int:n>`: `n` messages of 60 letters that do not compress, so that 60
+/// of them are more than a cookie holds.
+#[view]
+pub fn messages_add(request: &Request, n: u32) -> Result<&'static str> {
+    for i in 0..n {
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64 ^ u64::from(i);
+        let noise: String = (0..60)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                char::from(b'a' + (x % 26) as u8)
+            })
+            .collect();
+        manouche::messages::info(request, format!("Message {i:02}: {noise}"))?;
+    }
+    Ok("added")
+}
+
+/// `messages/show`: renders the messages (which reads them).
+#[view]
+pub fn messages_show(request: &Request) -> Result<Response> {
+    render(request, MessagesPage)
+}
