@@ -29,8 +29,10 @@ pub mod timezone;
 pub mod urls;
 pub mod views;
 
-/// diesel, the version manouche is built with: a project's queries use it, and do not pin
-/// their own.
+/// diesel, the version manouche is built with, for a view's queries
+/// (`use manouche::diesel::prelude::*`). diesel's own macros (`table!`, its derives) name the
+/// `diesel` crate, so a project that declares tables also lists `diesel = "2.3"` in its
+/// `Cargo.toml`; Cargo then builds the one version for both.
 pub use diesel;
 pub use error::{BadRequest, Error, ErrorKind, Http404, PermissionDenied, Result};
 pub use forms::{Bound, Choices, Form};
@@ -76,6 +78,7 @@ pub mod __private {
     };
     pub use crate::views::{Called, View};
     pub use askama;
+    pub use diesel_migrations;
 
     /// What compiled templates call.
     pub mod tpl {

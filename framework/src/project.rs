@@ -145,6 +145,7 @@ pub struct Project<U> {
     middleware: Vec<Arc<dyn DynMiddleware>>,
     handlers: ErrorHandlers,
     session_store: Option<Arc<dyn SessionStore>>,
+    app_migrations: Vec<crate::db::migrations::AppMigrations>,
     _urlconf: PhantomData<fn() -> U>,
 }
 
@@ -167,6 +168,7 @@ impl<U: UrlConf> Project<U> {
             middleware: Vec::new(),
             handlers: ErrorHandlers::default(),
             session_store: None,
+            app_migrations: Vec::new(),
             _urlconf: PhantomData,
         }
     }
@@ -176,9 +178,26 @@ impl<U: UrlConf> Project<U> {
         &self.base_dir
     }
 
-    /// The migrations `migrate` applies: the framework's apps' (sessions).
-    pub fn migrations(&self) -> &'static [crate::db::migrations::AppMigrations] {
-        crate::db::migrations::BUILTIN
+    /// The migrations `migrate` applies: the framework's apps' (auth, sessions), then the
+    /// project's own, in the order they were added.
+    pub fn migrations(&self) -> Vec<crate::db::migrations::AppMigrations> {
+        let mut all = crate::db::migrations::BUILTIN.to_vec();
+        all.extend(self.app_migrations.iter().copied());
+        all
+    }
+
+    /// Adds an app's own migrations (its tables), applied by `migrate` after the framework's,
+    /// as Django's INSTALLED_APPS adds an app's `migrations/` folder:
+    /// `.app_migrations("catalog", |_| manouche::migrations!("src/catalog/migrations"))`.
+    /// The function gets the database's backend, for SQL that differs between them.
+    pub fn app_migrations(
+        mut self,
+        app: &'static str,
+        source: fn(crate::db::Backend) -> crate::db::migrations::EmbeddedMigrations,
+    ) -> Self {
+        self.app_migrations
+            .push(crate::db::migrations::AppMigrations { app, source });
+        self
     }
 
     /// Loads the settings (settings.toml, then the environment).

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod blog;
+pub mod catalog;
 pub mod catch_all;
 pub mod converters;
 pub mod forms;
@@ -18,14 +19,16 @@ pub mod urls;
 pub mod users;
 pub mod views;
 
-/// The test site as a project, with one command of its own.
+// ANCHOR: project
+/// The test site as a project, with one command and one app's migrations of its own.
 pub fn project() -> manouche::Project<urls::UrlConf> {
-    manouche::Project::new(concat!(env!("CARGO_MANIFEST_DIR"), "/site")).command(
-        "greet",
-        "Greets the names given.",
-        greet_command,
-    )
+    manouche::Project::new(concat!(env!("CARGO_MANIFEST_DIR"), "/site"))
+        .command("greet", "Greets the names given.", greet_command)
+        .app_migrations("catalog", |_| {
+            manouche::migrations!("src/catalog/migrations")
+        })
 }
+// ANCHOR_END: project
 
 // ANCHOR: project_middleware
 /// The test site with middleware of its own, as the book's "Middleware" chapter adds them.

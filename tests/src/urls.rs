@@ -58,6 +58,7 @@ urlpatterns! {
     path("slash/", views::home, name = "slash"),
     path("q&a/it's", views::home, name = "odd"),
     path("shop/", include(crate::shop::urls)),
+    path("catalog/", include(crate::catalog::urls)),
     path("blog/", include(crate::blog::urls)),
     path("users/", include(crate::users::urls)),
     path("accounts/", include(crate::accounts)),

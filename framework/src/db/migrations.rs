@@ -2,7 +2,8 @@
 //! by `migrate` with Django's output ("Applying sessions.0001_initial... OK").
 
 use diesel::migration::MigrationSource;
-use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+pub use diesel_migrations::EmbeddedMigrations;
+use diesel_migrations::{MigrationHarness, embed_migrations};
 
 use super::{Backend, Database};
 use crate::error::{Error, ErrorKind};
@@ -51,6 +52,47 @@ fn short_name(name: &str) -> String {
         .to_string()
 }
 
+/// An app's migrations embedded in the binary: `migrations!("src/catalog/migrations")`
+/// holds each `<version>_<name>/up.sql` (and `down.sql`) of that folder, relative to the
+/// crate's `Cargo.toml`. Versions are recorded without their app, so every migration of
+/// the project needs its own: name the folders `2026-12-03-120000_0001_initial`.
+#[macro_export]
+macro_rules! migrations {
+    ($folder:literal) => {{
+        use $crate::__private::diesel_migrations;
+        // A constant, so that the migrations' table is `'static`.
+        const MIGRATIONS: $crate::db::migrations::EmbeddedMigrations =
+            diesel_migrations::embed_migrations!($folder);
+        MIGRATIONS
+    }};
+}
+
+/// Refuses two migrations with one version: diesel records versions alone, so the second
+/// would pass for applied and never run.
+fn check_versions(db: &Database, apps: &[AppMigrations]) -> Result<(), Error> {
+    let mut seen: Vec<(String, &str, String)> = Vec::new();
+    for app in apps {
+        let all =
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)(db.backend()))
+                .map_err(db_error)?;
+        for m in all {
+            let version = m.name().version().to_string();
+            let name = m.name().to_string();
+            if let Some((_, other_app, other)) = seen.iter().find(|(v, _, _)| *v == version) {
+                return Err(Error::new(
+                    ErrorKind::Internal,
+                    format!(
+                        "{other_app}'s migration {other} and {}'s migration {name} have the same version ({version}): name each migration's folder with a timestamp of its own, such as 2026-12-03-120000_0001_initial",
+                        app.app
+                    ),
+                ));
+            }
+            seen.push((version, app.app, name));
+        }
+    }
+    Ok(())
+}
+
 /// One migration and whether it has been applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationState {
@@ -64,6 +106,7 @@ pub struct MigrationState {
 
 /// Every migration of `apps`, in order, with its state.
 pub fn show(db: &Database, apps: &[AppMigrations]) -> Result<Vec<MigrationState>, Error> {
+    check_versions(db, apps)?;
     let mut conn = db.connection()?;
     let mut out = Vec::new();
     for app in apps {
@@ -106,6 +149,7 @@ pub fn migrate(
     apps: &[AppMigrations],
     mut progress: impl FnMut(&str, bool),
 ) -> Result<usize, Error> {
+    check_versions(db, apps)?;
     let mut conn = db.connection()?;
     let mut applied = 0;
     for app in apps {

@@ -12,7 +12,9 @@ fn database(settings: &Settings) -> Result<Database, CommandError> {
 /// `migrate`: applies pending migrations, printing as Django does.
 pub fn migrate(settings: &Settings, apps: &[AppMigrations]) -> Result<(), CommandError> {
     let db = database(settings)?;
-    let names: Vec<&str> = apps.iter().map(|a| a.app).collect();
+    // Django lists the apps sorted; they are applied in the project's order.
+    let mut names: Vec<&str> = apps.iter().map(|a| a.app).collect();
+    names.sort_unstable();
     println!("Operations to perform:");
     println!("  Apply all migrations: {}", names.join(", "));
     println!("Running migrations:");

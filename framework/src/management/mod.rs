@@ -50,7 +50,7 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 12] {
             name: "migrate",
             usage: "migrate",
             about: "Applies the framework's and every app's pending migrations to the database.",
-            run: |project, _, _| migrate::migrate(&project.settings()?, project.migrations()),
+            run: |project, _, _| migrate::migrate(&project.settings()?, &project.migrations()),
         },
         Builtin {
             app: "manouche",
@@ -76,7 +76,7 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 12] {
             usage: "showmigrations",
             about: "Lists each app's migrations, [X] where applied.",
             run: |project, _, _| {
-                migrate::showmigrations(&project.settings()?, project.migrations())
+                migrate::showmigrations(&project.settings()?, &project.migrations())
             },
         },
         Builtin {

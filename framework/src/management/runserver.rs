@@ -92,7 +92,7 @@ pub(super) fn run<U: UrlConf>(
     let settings = project.settings()?;
     settings.check()?;
     if settings.auto_migrate {
-        super::migrate::migrate(&settings, project.migrations())?;
+        super::migrate::migrate(&settings, &project.migrations())?;
     }
     if mode == Mode::Development {
         println!("Performing system checks...\n");
@@ -103,7 +103,7 @@ pub(super) fn run<U: UrlConf>(
             "WARNING: DEBUG is on. Turn it off in production (MANOUCHE_DEBUG=false)."
         );
     }
-    if let Some(warning) = super::migrate::unapplied_warning(&settings, project.migrations(), prog)
+    if let Some(warning) = super::migrate::unapplied_warning(&settings, &project.migrations(), prog)
     {
         println!("{warning}");
     }

@@ -108,7 +108,7 @@ impl Client {
         let configured = settings.database_url.clone();
         adjust(&mut settings);
         let database = (settings.database_url == configured).then(|| {
-            let test = TestDatabase::create(&settings, project.migrations())
+            let test = TestDatabase::create(&settings, &project.migrations())
                 .unwrap_or_else(|e| panic!("{e}"));
             settings.database_url = test.url.clone();
             test

@@ -1,0 +1,7 @@
+use manouche::{app, urlpatterns};
+
+app!(name = "catalog");
+
+urlpatterns! {
+    path("", super::index, name = "index"),
+}
