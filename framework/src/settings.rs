@@ -26,8 +26,8 @@ pub struct Settings {
     pub data_upload_max_number_fields: Option<usize>,
     /// Most files accepted in one `multipart/form-data` request (400 beyond it).
     pub data_upload_max_number_files: Option<usize>,
-    /// Uploads are kept in memory while a request's files total at most this many bytes
-    /// (2.5 MiB); larger ones are spooled to a temporary file.
+    /// The uploads of a request of at most this many bytes (2.5 MiB) stay in memory; a
+    /// larger request's are spooled to a temporary file.
     pub file_upload_max_memory_size: u64,
     /// Where large uploads are spooled (none: the system's temporary folder).
     pub file_upload_temp_dir: Option<String>,

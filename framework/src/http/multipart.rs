@@ -1,7 +1,6 @@
 //! `multipart/form-data` bodies (Django's `MultiPartParser`), parsed as they arrive with
-//! `multer`: fields into a [`QueryDict`], files into [`Files`] — kept in memory while the
-//! request's files total at most FILE_UPLOAD_MAX_MEMORY_SIZE, spooled to a temporary file
-//! past it. Django's limits apply: parts against DATA_UPLOAD_MAX_NUMBER_FIELDS, files
+//! `multer`: fields into a [`QueryDict`], files into [`Files`] — kept in memory for a
+//! request of at most FILE_UPLOAD_MAX_MEMORY_SIZE, spooled to a temporary file otherwise. Django's limits apply: parts against DATA_UPLOAD_MAX_NUMBER_FIELDS, files
 //! against DATA_UPLOAD_MAX_NUMBER_FILES (400s), the fields' bytes (not the files')
 //! against DATA_UPLOAD_MAX_MEMORY_SIZE (413); a malformed body is a 400.
 
@@ -80,7 +79,19 @@ async fn parse_within(
     let mut parts = 0usize;
     let mut files = 0usize;
     let mut field_bytes = 0u64;
-    let mut memory = MemoryBudget(settings.file_upload_max_memory_size);
+    // Django keeps files in memory only when the whole request is at most
+    // FILE_UPLOAD_MAX_MEMORY_SIZE; a larger (or unannounced) body's files are spooled once
+    // they pass it.
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let limit = settings.file_upload_max_memory_size;
+    let mut memory = MemoryBudget(if announced.is_some_and(|n| n > limit) {
+        0
+    } else {
+        limit
+    });
     while let Some(mut part) = parser.next_field().await.map_err(unparsable)? {
         if let Some(max) = settings.data_upload_max_number_fields {
             parts += 1;
