@@ -31,7 +31,7 @@ fn migrate_applies_the_apps_migrations_after_the_frameworks() {
     assert!(ok, "{err}");
     assert_eq!(
         out,
-        "Operations to perform:\n  Apply all migrations: auth, catalog, sessions\nRunning migrations:\n  Applying auth.0001_initial... OK\n  Applying sessions.0001_initial... OK\n  Applying catalog.0001_initial... OK\n"
+        "Operations to perform:\n  Apply all migrations: auth, catalog, sessions\nRunning migrations:\n  Applying auth.0001_initial... OK\n  Applying sessions.0001_initial... OK\n  Applying catalog.0001_initial... OK\n  Applying catalog.0002_product_name_index... OK\n"
     );
     let (_, again, _) = run(&["migrate"], &db);
     assert!(
@@ -40,7 +40,87 @@ fn migrate_applies_the_apps_migrations_after_the_frameworks() {
     );
     let (ok, shown, _) = run(&["showmigrations"], &db);
     assert!(ok);
-    assert!(shown.contains("catalog\n [X] 0001_initial\n"), "{shown}");
+    assert!(
+        shown.contains("catalog\n [X] 0001_initial\n [X] 0002_product_name_index\n"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn migrate_takes_one_app_back_and_forth_by_prefix_and_to_zero() {
+    let db = fresh_sqlite_url();
+    assert!(run(&["migrate"], &db).0);
+    let (ok, out, err) = run(&["migrate", "catalog", "0001"], &db);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "Operations to perform:\n  Target specific migration: 0001_initial, from catalog\nRunning migrations:\n  Unapplying catalog.0002_product_name_index... OK\n"
+    );
+    let (_, shown, _) = run(&["showmigrations"], &db);
+    assert!(
+        shown.contains("catalog\n [X] 0001_initial\n [ ] 0002_product_name_index\n"),
+        "{shown}"
+    );
+    let (ok, out, _) = run(&["migrate", "catalog", "zero"], &db);
+    assert!(ok);
+    assert_eq!(
+        out,
+        "Operations to perform:\n  Unapply all migrations: catalog\nRunning migrations:\n  Unapplying catalog.0001_initial... OK\n"
+    );
+    let (ok, out, _) = run(&["migrate", "catalog"], &db);
+    assert!(ok);
+    assert!(
+        out.ends_with("  Applying catalog.0001_initial... OK\n  Applying catalog.0002_product_name_index... OK\n"),
+        "{out}"
+    );
+    let (_, again, _) = run(&["migrate", "catalog", "0002"], &db);
+    assert!(again.ends_with("  No migrations to apply.\n"), "{again}");
+    // Django's messages for what is not there.
+    for (args, says) in [
+        (
+            &["migrate", "nope"][..],
+            "CommandError: No installed app with label 'nope'.",
+        ),
+        (
+            &["migrate", "catalog", "0009"][..],
+            "CommandError: Cannot find a migration matching '0009' from app 'catalog'.",
+        ),
+        (
+            &["migrate", "catalog", "000"][..],
+            "CommandError: More than one migration matches '000' in app 'catalog'. Please be more specific.",
+        ),
+    ] {
+        let (ok, _, err) = run(args, &db);
+        assert!(!ok && err.contains(says), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_migration_without_down_sql_is_not_unapplied() {
+    use manouche::db::migrations::{AppMigrations, Step, Target, migrate_app};
+    let db = manouche::db::Database::open(&fresh_sqlite_url(), std::path::Path::new(".")).unwrap();
+    let apps = [AppMigrations {
+        app: "once",
+        source: |_| manouche::migrations!("reference/migrations/irreversible"),
+    }];
+    let mut seen = Vec::new();
+    let applied = migrate_app(
+        &db,
+        &apps,
+        &apps[0],
+        &Target::Latest,
+        |step, label, done| seen.push((step, label.to_string(), done)),
+    )
+    .unwrap();
+    assert_eq!(applied, 1);
+    assert_eq!(seen[0], (Step::Apply, "once.0001_once".to_string(), false));
+    let err = migrate_app(&db, &apps, &apps[0], &Target::Zero, |_, _, _| {}).unwrap_err();
+    assert_eq!(
+        err.message(),
+        "Migration once.0001_once is not reversible: it has no down.sql."
+    );
+    let states = manouche::db::migrations::show(&db, &apps).unwrap();
+    assert!(states[0].applied, "still applied");
 }
 
 #[manouche::test]
@@ -88,4 +168,39 @@ fn two_migrations_with_one_version_are_refused_before_anything_runs() {
     );
     let states = manouche::db::migrations::show(&db, &apps[..1]).unwrap();
     assert!(states.iter().all(|s| !s.applied), "nothing was applied");
+}
+
+#[test]
+fn dbshell_opens_the_databases_own_client() {
+    let db = fresh_sqlite_url();
+    assert!(run(&["migrate"], &db).0);
+    let (ok, out, err) = run(
+        &["dbshell", "--", "SELECT count(*) FROM catalog_product;"],
+        &db,
+    );
+    if which("sqlite3") {
+        assert!(ok, "{err}");
+        assert_eq!(out, "0\n");
+    }
+    // Without the client, Django's message.
+    let missing = Command::new(SITE)
+        .arg("dbshell")
+        .env("DATABASE_URL", &db)
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains(
+            "CommandError: You appear not to have the 'sqlite3' program installed or on your path."
+        ),
+        "{}",
+        String::from_utf8_lossy(&missing.stderr)
+    );
+}
+
+fn which(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
+    })
 }

@@ -177,3 +177,126 @@ pub fn migrate(
     }
     Ok(applied)
 }
+
+/// Where `migrate <app> <target>` takes an app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Every migration applied (`migrate <app>`).
+    Latest,
+    /// None applied (`migrate <app> zero`).
+    Zero,
+    /// Applied up to and including this one, none after it (`migrate <app> 0001`).
+    Upto(String),
+}
+
+/// What one step did: applied or unapplied a migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// `Applying app.name...`
+    Apply,
+    /// `Unapplying app.name...`
+    Unapply,
+}
+
+/// Django's `get_migration_by_prefix`: the one migration of `app` whose name starts with
+/// `prefix`, or Django's message.
+pub fn find_migration(db: &Database, app: &AppMigrations, prefix: &str) -> Result<String, Error> {
+    let names: Vec<String> =
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)(db.backend()))
+            .map_err(db_error)?
+            .iter()
+            .map(|m| short_name(&m.name().to_string()))
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+    match names.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::new(
+            ErrorKind::BadRequest,
+            format!(
+                "Cannot find a migration matching '{prefix}' from app '{}'.",
+                app.app
+            ),
+        )),
+        _ => Err(Error::new(
+            ErrorKind::BadRequest,
+            format!(
+                "More than one migration matches '{prefix}' in app '{}'. Please be more specific.",
+                app.app
+            ),
+        )),
+    }
+}
+
+/// Takes one app to `target`: applies its pending migrations up to it, in order, or
+/// unapplies (with each migration's `down.sql`, newest first) those after it. Each runs in
+/// a transaction where the database allows. `progress` gets each `app.name` before
+/// (`false`) and after (`true`) its step.
+pub fn migrate_app(
+    db: &Database,
+    apps: &[AppMigrations],
+    app: &AppMigrations,
+    target: &Target,
+    mut progress: impl FnMut(Step, &str, bool),
+) -> Result<usize, Error> {
+    check_versions(db, apps)?;
+    let mut conn = db.connection()?;
+    type Backend = <super::AnyConnection as diesel::Connection>::Backend;
+    let all =
+        MigrationSource::<Backend>::migrations(&(app.source)(db.backend())).map_err(db_error)?;
+    let applied: Vec<String> = conn
+        .applied_migrations()
+        .map_err(db_error)?
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let is_applied = |m: &dyn diesel::migration::Migration<Backend>| {
+        applied.contains(&m.name().version().to_string())
+    };
+    let keep = match target {
+        Target::Latest => all.len(),
+        Target::Zero => 0,
+        Target::Upto(name) => {
+            all.iter()
+                .position(|m| short_name(&m.name().to_string()) == *name)
+                .ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::BadRequest,
+                        format!(
+                            "Cannot find a migration matching '{name}' from app '{}'.",
+                            app.app
+                        ),
+                    )
+                })?
+                + 1
+        }
+    };
+    let mut steps = 0;
+    for m in all[..keep].iter().filter(|m| !is_applied(&***m)) {
+        let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
+        progress(Step::Apply, &label, false);
+        conn.run_migration(&**m).map_err(db_error)?;
+        progress(Step::Apply, &label, true);
+        steps += 1;
+    }
+    for m in all[keep..].iter().rev().filter(|m| is_applied(&***m)) {
+        let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
+        progress(Step::Unapply, &label, false);
+        conn.revert_migration(&**m).map_err(|e| {
+            let no_down = matches!(
+                e.downcast_ref::<diesel_migrations::MigrationError>(),
+                Some(diesel_migrations::MigrationError::NoMigrationRevertFile)
+            );
+            if no_down {
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("Migration {label} is not reversible: it has no down.sql."),
+                )
+            } else {
+                db_error(e)
+            }
+        })?;
+        progress(Step::Unapply, &label, true);
+        steps += 1;
+    }
+    Ok(steps)
+}

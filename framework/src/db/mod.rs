@@ -81,6 +81,30 @@ fn without_password(url: &str) -> String {
     }
 }
 
+/// Which database `url` names and what to connect to: the SQLite file's path (relative
+/// ones start at `base_dir`) or the PostgreSQL URL.
+pub fn target_of(url: &str, base_dir: &Path) -> Result<(Backend, String), Error> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = Path::new(path);
+        let full = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            base_dir.join(path)
+        };
+        Ok((Backend::Sqlite, full.to_string_lossy().into_owned()))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((Backend::Postgres, url.to_string()))
+    } else {
+        Err(Error::new(
+            ErrorKind::Internal,
+            format!(
+                "DATABASE_URL {:?} is not supported: use sqlite://db.sqlite3 or postgres://user@host/db",
+                without_password(url)
+            ),
+        ))
+    }
+}
+
 /// The pools made by [`shared`], one per database.
 static SHARED: std::sync::Mutex<Vec<(String, Database)>> = std::sync::Mutex::new(Vec::new());
 
@@ -123,25 +147,7 @@ impl Database {
     /// The database at `url` (`sqlite://db.sqlite3`, `sqlite:///abs/path.db`,
     /// `postgres://user@host/db`); relative SQLite paths start at `base_dir`.
     pub fn open(url: &str, base_dir: &Path) -> Result<Self, Error> {
-        let (backend, target) = if let Some(path) = url.strip_prefix("sqlite://") {
-            let path = Path::new(path);
-            let full = if path.is_absolute() {
-                path.to_path_buf()
-            } else {
-                base_dir.join(path)
-            };
-            (Backend::Sqlite, full.to_string_lossy().into_owned())
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            (Backend::Postgres, url.to_string())
-        } else {
-            return Err(Error::new(
-                ErrorKind::Internal,
-                format!(
-                    "DATABASE_URL {:?} is not supported: use sqlite://db.sqlite3 or postgres://user@host/db",
-                    without_password(url)
-                ),
-            ));
-        };
+        let (backend, target) = target_of(url, base_dir)?;
         let size = match backend {
             Backend::Sqlite => 8,
             Backend::Postgres => 16,

@@ -2,7 +2,7 @@
 
 use super::CommandError;
 use crate::db::Database;
-use crate::db::migrations::{self, AppMigrations};
+use crate::db::migrations::{self, AppMigrations, Step, Target};
 use crate::settings::Settings;
 
 fn database(settings: &Settings) -> Result<Database, CommandError> {
@@ -29,6 +29,61 @@ pub fn migrate(settings: &Settings, apps: &[AppMigrations]) -> Result<(), Comman
     })
     .map_err(|e| CommandError(e.to_string()))?;
     if applied == 0 {
+        println!("  No migrations to apply.");
+    }
+    Ok(())
+}
+
+/// `migrate [app] [target]`: every app's pending migrations, or one app taken to a
+/// migration (`zero` unapplies them all), with Django's texts.
+pub fn migrate_command(
+    settings: &Settings,
+    apps: &[AppMigrations],
+    args: &[String],
+) -> Result<(), CommandError> {
+    let (label, target) = match args {
+        [] => return migrate(settings, apps),
+        [label] => (label, None),
+        [label, target] => (label, Some(target.as_str())),
+        _ => {
+            return Err(CommandError(
+                "migrate takes an app and a migration at most: migrate [app] [migration]".into(),
+            ));
+        }
+    };
+    let app = apps
+        .iter()
+        .find(|a| a.app == label)
+        .ok_or_else(|| CommandError(format!("No installed app with label '{label}'.")))?;
+    let db = database(settings)?;
+    let failed = |e: crate::Error| CommandError(e.message().to_string());
+    let target = match target {
+        None => Target::Latest,
+        Some("zero") => Target::Zero,
+        Some(prefix) => Target::Upto(migrations::find_migration(&db, app, prefix).map_err(failed)?),
+    };
+    println!("Operations to perform:");
+    match &target {
+        Target::Latest => println!("  Apply all migrations: {label}"),
+        Target::Zero => println!("  Unapply all migrations: {label}"),
+        Target::Upto(name) => println!("  Target specific migration: {name}, from {label}"),
+    }
+    println!("Running migrations:");
+    let steps = migrations::migrate_app(&db, apps, app, &target, |step, label, done| {
+        if done {
+            println!(" OK");
+        } else {
+            use std::io::Write;
+            let verb = match step {
+                Step::Apply => "Applying",
+                Step::Unapply => "Unapplying",
+            };
+            print!("  {verb} {label}...");
+            let _ = std::io::stdout().flush();
+        }
+    })
+    .map_err(failed)?;
+    if steps == 0 {
         println!("  No migrations to apply.");
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! Management commands: the project's binary is its `manage.py` (`runserver`, `check`,
 //! `showurls`, `help`, and the project's own commands).
 
+mod dbshell;
 pub mod migrate;
 mod runserver;
 mod staticfiles;
@@ -29,7 +30,7 @@ struct Builtin<U> {
 type Run<U> = fn(&Project<U>, &[String], &str) -> Result<(), CommandError>;
 
 /// Every built-in command, by app and then by name, as Django's `help` lists them.
-fn builtins<U: UrlConf>() -> [Builtin<U>; 12] {
+fn builtins<U: UrlConf>() -> [Builtin<U>; 13] {
     [
         Builtin {
             app: "manouche",
@@ -37,6 +38,13 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 12] {
             usage: "check [--deploy]",
             about: "Checks the project's settings for problems; --deploy adds the deployment checks.",
             run: |project, args, _| check(project, args),
+        },
+        Builtin {
+            app: "manouche",
+            name: "dbshell",
+            usage: "dbshell [-- client arguments]",
+            about: "Opens the database's own client (sqlite3 or psql) on the configured database.",
+            run: |project, args, _| dbshell::dbshell(&project.settings()?, args),
         },
         Builtin {
             app: "manouche",
@@ -48,9 +56,11 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 12] {
         Builtin {
             app: "manouche",
             name: "migrate",
-            usage: "migrate",
-            about: "Applies the framework's and every app's pending migrations to the database.",
-            run: |project, _, _| migrate::migrate(&project.settings()?, &project.migrations()),
+            usage: "migrate [app] [migration]",
+            about: "Applies the framework's and every app's pending migrations; with an app, takes it to a migration (zero unapplies all).",
+            run: |project, args, _| {
+                migrate::migrate_command(&project.settings()?, &project.migrations(), args)
+            },
         },
         Builtin {
             app: "manouche",

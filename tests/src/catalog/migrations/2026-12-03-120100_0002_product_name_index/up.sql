@@ -1,0 +1,1 @@
+CREATE INDEX catalog_product_name ON catalog_product (name);
