@@ -200,7 +200,110 @@ fn dbshell_opens_the_databases_own_client() {
 }
 
 fn which(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// A fresh PostgreSQL database, dropped at the end.
+struct PgDatabase {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn new() -> PgDatabase {
+        use manouche::diesel::Connection;
+        // The server of the test database the other PostgreSQL tests use.
+        let test_db = std::env::var("MANOUCHE_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let server = test_db
+            .rsplit_once('/')
+            .map_or(test_db.as_str(), |(s, _)| s)
+            .to_string();
+        let admin = format!("{server}/postgres");
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("manouche_migrate_{}_{n}", std::process::id());
+        let mut conn =
+            diesel::PgConnection::establish(&admin).expect("PostgreSQL on 127.0.0.1:5432");
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        let url = format!("{server}/{name}");
+        PgDatabase { admin, name, url }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use manouche::diesel::Connection;
+        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin) {
+            let _ = diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+#[test]
+fn four_processes_migrating_one_postgresql_database_apply_each_migration_once() {
+    let db = PgDatabase::new();
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(SITE)
+                .arg("migrate")
+                .env("DATABASE_URL", &db.url)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut applying = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        applying += stdout
+            .matches("Applying catalog.0001_initial... OK")
+            .count();
+    }
+    assert_eq!(applying, 1, "one process applied catalog.0001_initial");
+    let (ok, shown, _) = run(&["showmigrations"], &db.url);
+    assert!(ok);
+    assert!(!shown.contains("[ ]"), "{shown}");
+}
+
+#[test]
+fn a_migration_that_fails_half_way_leaves_nothing_behind() {
+    use manouche::db::migrations::{AppMigrations, Target, migrate_app, show};
+    let apps = [AppMigrations {
+        app: "half",
+        source: |_| manouche::migrations!("reference/migrations/half"),
+    }];
+    let pg = PgDatabase::new();
+    for url in [fresh_sqlite_url(), pg.url.clone()] {
+        let db = manouche::db::Database::open(&url, std::path::Path::new(".")).unwrap();
+        let err = migrate_app(&db, &apps, &apps[0], &Target::Latest, |_, _, _| {}).unwrap_err();
+        assert!(
+            err.message().contains("half_done"),
+            "{url}: {}",
+            err.message()
+        );
+        assert!(!show(&db, &apps).unwrap()[0].applied, "{url}: not recorded");
+        // The first statement was rolled back with the second: the table is not there.
+        let mut conn = db.connection().unwrap();
+        let left = diesel::sql_query("SELECT 1 FROM half_done").execute(&mut *conn);
+        assert!(left.is_err(), "{url}: half_done was left behind");
+    }
 }

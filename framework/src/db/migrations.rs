@@ -93,6 +93,35 @@ fn check_versions(db: &Database, apps: &[AppMigrations]) -> Result<(), Error> {
     Ok(())
 }
 
+/// The key of the PostgreSQL advisory lock `migrate` holds.
+const MIGRATION_LOCK: i64 = 0x6d61_6e6f_7563_6865; // "manouche"
+
+/// Runs `f` holding the migration lock: on PostgreSQL a session advisory lock, so that
+/// processes migrating one database at once take turns, and each finds what the one
+/// before it applied (their DDL would otherwise collide). SQLite serializes its writers
+/// itself.
+fn locked<T>(
+    db: &Database,
+    conn: &mut super::AnyConnection,
+    f: impl FnOnce(&mut super::AnyConnection) -> Result<T, Error>,
+) -> Result<T, Error> {
+    use diesel::RunQueryDsl;
+    if db.backend() != Backend::Postgres {
+        return f(conn);
+    }
+    diesel::sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+        .execute(conn)
+        .map_err(db_error)?;
+    let result = f(conn);
+    let unlocked =
+        diesel::sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(conn);
+    match (result, unlocked) {
+        (Ok(value), Ok(_)) => Ok(value),
+        (Err(e), _) => Err(e),
+        (Ok(_), Err(e)) => Err(db_error(e)),
+    }
+}
+
 /// One migration and whether it has been applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationState {
@@ -151,31 +180,33 @@ pub fn migrate(
 ) -> Result<usize, Error> {
     check_versions(db, apps)?;
     let mut conn = db.connection()?;
-    let mut applied = 0;
-    for app in apps {
-        let pending = conn
-            .pending_migrations((app.source)(db.backend()))
-            .map_err(db_error)?;
-        for m in pending {
-            let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
-            progress(&label, false);
-            if let Err(e) = conn.run_migration(&*m) {
-                // Another process may have applied it meanwhile (two servers starting at
-                // once): that is not a failure.
-                let still_pending = conn
-                    .pending_migrations((app.source)(db.backend()))
-                    .map_err(db_error)?
-                    .iter()
-                    .any(|p| p.name().to_string() == m.name().to_string());
-                if still_pending {
-                    return Err(db_error(e));
+    locked(db, &mut conn, |conn| {
+        let mut applied = 0;
+        for app in apps {
+            let pending = conn
+                .pending_migrations((app.source)(db.backend()))
+                .map_err(db_error)?;
+            for m in pending {
+                let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
+                progress(&label, false);
+                if let Err(e) = conn.run_migration(&*m) {
+                    // Another process may have applied it meanwhile (two SQLite servers
+                    // starting at once): that is not a failure.
+                    let still_pending = conn
+                        .pending_migrations((app.source)(db.backend()))
+                        .map_err(db_error)?
+                        .iter()
+                        .any(|p| p.name().to_string() == m.name().to_string());
+                    if still_pending {
+                        return Err(db_error(e));
+                    }
                 }
+                progress(&label, true);
+                applied += 1;
             }
-            progress(&label, true);
-            applied += 1;
         }
-    }
-    Ok(applied)
+        Ok(applied)
+    })
 }
 
 /// Where `migrate <app> <target>` takes an app.
@@ -240,16 +271,27 @@ pub fn migrate_app(
 ) -> Result<usize, Error> {
     check_versions(db, apps)?;
     let mut conn = db.connection()?;
-    type Backend = <super::AnyConnection as diesel::Connection>::Backend;
-    let all =
-        MigrationSource::<Backend>::migrations(&(app.source)(db.backend())).map_err(db_error)?;
+    locked(db, &mut conn, |conn| {
+        migrate_app_locked(conn, db.backend(), app, target, &mut progress)
+    })
+}
+
+fn migrate_app_locked(
+    conn: &mut super::AnyConnection,
+    backend: Backend,
+    app: &AppMigrations,
+    target: &Target,
+    progress: &mut impl FnMut(Step, &str, bool),
+) -> Result<usize, Error> {
+    type Multi = <super::AnyConnection as diesel::Connection>::Backend;
+    let all = MigrationSource::<Multi>::migrations(&(app.source)(backend)).map_err(db_error)?;
     let applied: Vec<String> = conn
         .applied_migrations()
         .map_err(db_error)?
         .iter()
         .map(ToString::to_string)
         .collect();
-    let is_applied = |m: &dyn diesel::migration::Migration<Backend>| {
+    let is_applied = |m: &dyn diesel::migration::Migration<Multi>| {
         applied.contains(&m.name().version().to_string())
     };
     let keep = match target {
