@@ -4,6 +4,7 @@
 mod app;
 mod chain;
 mod form;
+mod migrations;
 mod route;
 mod suggest;
 mod template;
@@ -35,6 +36,14 @@ pub fn view(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// A URLconf: `urlpatterns! { path("<str:name>", views::greet, name = "greet"), … }`.
+/// `migrations!("src/<app>/migrations")`: an app's SQL migrations, embedded.
+#[proc_macro]
+pub fn migrations(input: TokenStream) -> TokenStream {
+    migrations::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
 #[proc_macro]
 pub fn urlpatterns(input: TokenStream) -> TokenStream {
     urlpatterns::expand(input.into())

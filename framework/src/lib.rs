@@ -4,6 +4,9 @@
 //! (`app!`), and compile-time checked reverse lookups (`url!`). Its binary is its `manage.py`:
 //! see [`Project`]. The book walks through all of it.
 
+// The macros name `::manouche`, inside this crate too (its own migrations).
+extern crate self as manouche;
+
 pub mod auth;
 pub mod csrf;
 pub mod db;
@@ -39,7 +42,7 @@ pub use forms::{Bound, Choices, Form};
 pub use http::{
     Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect, redirect,
 };
-pub use manouche_macros::{Choices, Form, Template, app, test, url, urlpatterns, view};
+pub use manouche_macros::{Choices, Form, Template, app, migrations, test, url, urlpatterns, view};
 pub use project::{Project, ProjectService};
 pub use settings::Settings;
 pub use templates::render;

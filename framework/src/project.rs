@@ -193,7 +193,7 @@ impl<U: UrlConf> Project<U> {
     pub fn app_migrations(
         mut self,
         app: &'static str,
-        source: fn(crate::db::Backend) -> crate::db::migrations::EmbeddedMigrations,
+        source: fn(crate::db::Backend) -> crate::db::migrations::Migrations,
     ) -> Self {
         self.app_migrations
             .push(crate::db::migrations::AppMigrations { app, source });

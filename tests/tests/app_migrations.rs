@@ -307,3 +307,31 @@ fn a_migration_that_fails_half_way_leaves_nothing_behind() {
         assert!(left.is_err(), "{url}: half_done was left behind");
     }
 }
+
+#[test]
+fn sqlmigrate_prints_a_migrations_sql_as_django_does() {
+    let db = fresh_sqlite_url();
+    let (ok, out, err) = run(&["sqlmigrate", "catalog", "0002"], &db);
+    assert!(ok, "{err}");
+    assert_eq!(
+        out,
+        "BEGIN;\nCREATE INDEX catalog_product_name ON catalog_product (name);\nCOMMIT;\n"
+    );
+    let (ok, back, _) = run(&["sqlmigrate", "catalog", "0002", "--backwards"], &db);
+    assert!(ok);
+    assert_eq!(back, "BEGIN;\nDROP INDEX catalog_product_name;\nCOMMIT;\n");
+    let (ok, _, err) = run(&["sqlmigrate", "catalog", "0009"], &db);
+    assert!(!ok);
+    assert!(
+        err.contains(
+            "Cannot find a migration matching '0009' from app 'catalog'. Is it in INSTALLED_APPS?"
+        ),
+        "{err}"
+    );
+    // The framework's own, as embedded for this database.
+    let (ok, auth, _) = run(&["sqlmigrate", "auth", "0001"], &db);
+    assert!(
+        ok && auth.contains("CREATE TABLE IF NOT EXISTS \"auth_user\""),
+        "{auth}"
+    );
+}

@@ -1,29 +1,74 @@
 //! Migrations: each app's SQL files, embedded in the binary with diesel_migrations, applied
 //! by `migrate` with Django's output ("Applying sessions.0001_initial... OK").
 
-use diesel::migration::MigrationSource;
-pub use diesel_migrations::EmbeddedMigrations;
-use diesel_migrations::{MigrationHarness, embed_migrations};
+use diesel::migration::{Migration, MigrationSource};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 
 use super::{Backend, Database};
 use crate::error::{Error, ErrorKind};
 
+/// One migration's SQL as embedded: what `sqlmigrate` prints.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrationSql {
+    /// The folder's name (`2026-12-03-120000_0001_initial`).
+    pub name: &'static str,
+    /// `up.sql`.
+    pub up: &'static str,
+    /// `down.sql`, when the migration can be unapplied.
+    pub down: Option<&'static str>,
+    /// Whether it runs in a transaction (diesel's `metadata.toml`; yes unless it says no).
+    pub in_transaction: bool,
+}
+
+/// An app's migrations for one database, embedded by `manouche::migrations!`: for diesel to
+/// run, and their SQL.
+pub struct Migrations {
+    embedded: EmbeddedMigrations,
+    sql: &'static [MigrationSql],
+}
+
+impl Migrations {
+    /// What `migrations!` makes.
+    #[doc(hidden)]
+    pub const fn new(embedded: EmbeddedMigrations, sql: &'static [MigrationSql]) -> Self {
+        Migrations { embedded, sql }
+    }
+
+    /// Each migration's SQL, in order.
+    pub fn sql(&self) -> &'static [MigrationSql] {
+        self.sql
+    }
+}
+
+impl std::fmt::Debug for Migrations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.sql.iter().map(|m| m.name).collect();
+        f.debug_tuple("Migrations").field(&names).finish()
+    }
+}
+
+impl<DB: diesel::backend::Backend> MigrationSource<DB> for Migrations {
+    fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<DB>>>> {
+        MigrationSource::<DB>::migrations(&self.embedded)
+    }
+}
+
 /// The sessions app's migrations (the `manouche_session` table).
-pub const SESSIONS: EmbeddedMigrations = embed_migrations!("migrations/sessions");
+pub const SESSIONS: Migrations = manouche_macros::migrations!("migrations/sessions");
 
 /// The auth app's migrations (Django's `auth_user`), in each database's SQL.
-pub const AUTH_SQLITE: EmbeddedMigrations = embed_migrations!("migrations/auth/sqlite");
+pub const AUTH_SQLITE: Migrations = manouche_macros::migrations!("migrations/auth/sqlite");
 /// The same for PostgreSQL.
-pub const AUTH_POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/auth/postgres");
+pub const AUTH_POSTGRES: Migrations = manouche_macros::migrations!("migrations/auth/postgres");
 
 /// An app and its migrations.
 #[derive(Debug, Clone, Copy)]
 pub struct AppMigrations {
     /// The app's name, shown by `migrate`.
     pub app: &'static str,
-    /// Its embedded migrations for a database (a function, as `embed_migrations!` gives
-    /// a constant).
-    pub source: fn(Backend) -> EmbeddedMigrations,
+    /// Its migrations for a database (a function: `migrations!` gives a constant, and the
+    /// SQL may differ between SQLite and PostgreSQL).
+    pub source: fn(Backend) -> Migrations,
 }
 
 /// The framework's own apps, in Django's order.
@@ -50,21 +95,6 @@ fn short_name(name: &str) -> String {
     name.split_once('_')
         .map_or(name, |(_, rest)| rest)
         .to_string()
-}
-
-/// An app's migrations embedded in the binary: `migrations!("src/catalog/migrations")`
-/// holds each `<version>_<name>/up.sql` (and `down.sql`) of that folder, relative to the
-/// crate's `Cargo.toml`. Versions are recorded without their app, so every migration of
-/// the project needs its own: name the folders `2026-12-03-120000_0001_initial`.
-#[macro_export]
-macro_rules! migrations {
-    ($folder:literal) => {{
-        use $crate::__private::diesel_migrations;
-        // A constant, so that the migrations' table is `'static`.
-        const MIGRATIONS: $crate::db::migrations::EmbeddedMigrations =
-            diesel_migrations::embed_migrations!($folder);
-        MIGRATIONS
-    }};
 }
 
 /// Refuses two migrations with one version: diesel records versions alone, so the second
@@ -209,6 +239,22 @@ pub fn migrate(
     })
 }
 
+/// Django's message for a migration name that matches none of an app's.
+fn no_migration(prefix: &str, app: &str) -> Error {
+    Error::new(
+        ErrorKind::BadRequest,
+        format!("Cannot find a migration matching '{prefix}' from app '{app}'."),
+    )
+}
+
+/// The refusal to unapply a migration that has no `down.sql`.
+fn not_reversible(label: &str) -> Error {
+    Error::new(
+        ErrorKind::Internal,
+        format!("Migration {label} is not reversible: it has no down.sql."),
+    )
+}
+
 /// Where `migrate <app> <target>` takes an app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -241,13 +287,7 @@ pub fn find_migration(db: &Database, app: &AppMigrations, prefix: &str) -> Resul
             .collect();
     match names.as_slice() {
         [one] => Ok(one.clone()),
-        [] => Err(Error::new(
-            ErrorKind::BadRequest,
-            format!(
-                "Cannot find a migration matching '{prefix}' from app '{}'.",
-                app.app
-            ),
-        )),
+        [] => Err(no_migration(prefix, app.app)),
         _ => Err(Error::new(
             ErrorKind::BadRequest,
             format!(
@@ -300,15 +340,7 @@ fn migrate_app_locked(
         Target::Upto(name) => {
             all.iter()
                 .position(|m| short_name(&m.name().to_string()) == *name)
-                .ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::BadRequest,
-                        format!(
-                            "Cannot find a migration matching '{name}' from app '{}'.",
-                            app.app
-                        ),
-                    )
-                })?
+                .ok_or_else(|| no_migration(name, app.app))?
                 + 1
         }
     };
@@ -329,10 +361,7 @@ fn migrate_app_locked(
                 Some(diesel_migrations::MigrationError::NoMigrationRevertFile)
             );
             if no_down {
-                Error::new(
-                    ErrorKind::Internal,
-                    format!("Migration {label} is not reversible: it has no down.sql."),
-                )
+                not_reversible(&label)
             } else {
                 db_error(e)
             }
@@ -341,4 +370,33 @@ fn migrate_app_locked(
         steps += 1;
     }
     Ok(steps)
+}
+
+/// `sqlmigrate`: the SQL of one migration of `app` (its `down.sql` when `backwards`),
+/// between `BEGIN;` and `COMMIT;` when it runs in a transaction, as Django prints it.
+pub fn sql_of(
+    db: &Database,
+    app: &AppMigrations,
+    name: &str,
+    backwards: bool,
+) -> Result<String, Error> {
+    let migrations = (app.source)(db.backend());
+    let found = migrations
+        .sql()
+        .iter()
+        .find(|m| short_name(m.name) == name)
+        .ok_or_else(|| no_migration(name, app.app))?;
+    let sql = if backwards {
+        found
+            .down
+            .ok_or_else(|| not_reversible(&format!("{}.{name}", app.app)))?
+    } else {
+        found.up
+    };
+    let sql = sql.trim_end();
+    Ok(if found.in_transaction {
+        format!("BEGIN;\n{sql}\nCOMMIT;")
+    } else {
+        sql.to_owned()
+    })
 }

@@ -89,6 +89,42 @@ pub fn migrate_command(
     Ok(())
 }
 
+/// `sqlmigrate <app> <migration> [--backwards]`: the SQL a migration runs, as embedded for
+/// the configured database.
+pub fn sqlmigrate(
+    settings: &Settings,
+    apps: &[AppMigrations],
+    args: &[String],
+) -> Result<(), CommandError> {
+    let backwards = args.iter().any(|a| a == "--backwards");
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let [label, prefix] = names.as_slice() else {
+        return Err(CommandError(
+            "sqlmigrate takes an app and a migration: sqlmigrate <app> <migration> [--backwards]"
+                .into(),
+        ));
+    };
+    let app = apps
+        .iter()
+        .find(|a| a.app == label.as_str())
+        .ok_or_else(|| CommandError(format!("No installed app with label '{label}'.")))?;
+    let db = database(settings)?;
+    let failed = |e: crate::Error| CommandError(e.message().to_string());
+    let name = migrations::find_migration(&db, app, prefix).map_err(|e| {
+        let message = e.message().to_string();
+        if message.starts_with("Cannot find") {
+            CommandError(format!("{message} Is it in INSTALLED_APPS?"))
+        } else {
+            CommandError(message)
+        }
+    })?;
+    println!(
+        "{}",
+        migrations::sql_of(&db, app, &name, backwards).map_err(failed)?
+    );
+    Ok(())
+}
+
 /// `showmigrations`: each app, then ` [X] name` for applied and ` [ ] name` for pending.
 pub fn showmigrations(settings: &Settings, apps: &[AppMigrations]) -> Result<(), CommandError> {
     let db = database(settings)?;

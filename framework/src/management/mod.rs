@@ -30,7 +30,7 @@ struct Builtin<U> {
 type Run<U> = fn(&Project<U>, &[String], &str) -> Result<(), CommandError>;
 
 /// Every built-in command, by app and then by name, as Django's `help` lists them.
-fn builtins<U: UrlConf>() -> [Builtin<U>; 13] {
+fn builtins<U: UrlConf>() -> [Builtin<U>; 14] {
     [
         Builtin {
             app: "manouche",
@@ -97,6 +97,15 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 13] {
             run: |_, _, _| {
                 showurls::<U>();
                 Ok(())
+            },
+        },
+        Builtin {
+            app: "manouche",
+            name: "sqlmigrate",
+            usage: "sqlmigrate <app> <migration> [--backwards]",
+            about: "Prints the SQL of a migration for the configured database.",
+            run: |project, args, _| {
+                migrate::sqlmigrate(&project.settings()?, &project.migrations(), args)
             },
         },
         Builtin {
