@@ -117,6 +117,44 @@ fn write_if_changed(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::rename(tmp, path)
 }
 
+/// The project's static files as `{% static %}` names them (`css/site.css`): those under
+/// `static/` and each `src/<app>/static/`, without Django's ignored names (`.*`, `*~`,
+/// `CVS`), so that a literal path to no file is a compile error.
+pub fn static_files(manifest: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.ends_with('~') || name == "CVS" {
+                continue;
+            }
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                let parts: Vec<String> = rel
+                    .iter()
+                    .map(|c| c.to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+            }
+        }
+    }
+    let mut roots = vec![manifest.join("static")];
+    if let Ok(rd) = std::fs::read_dir(manifest.join("src")) {
+        roots.extend(rd.filter_map(Result::ok).map(|e| e.path().join("static")));
+    }
+    let mut out = Vec::new();
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        walk(root, root, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The project's tag libraries (Django's `templatetags` packages): every
 /// `src/templatetags/<name>.rs` and `src/<app>/templatetags/<name>.rs`, with the `pub fn`s
 /// each defines (its filters).
@@ -176,6 +214,7 @@ pub fn libraries(manifest: &Path) -> Vec<Library> {
 fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
     let root = out_dir.join("manouche-templates");
     let libraries = libraries(manifest);
+    let statics = static_files(manifest);
     let mut files = BTreeMap::new();
     for dir in template_dirs(manifest) {
         let mut found = Vec::new();
@@ -208,7 +247,7 @@ fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
         })?;
         // A template that cannot be rewritten fails only the derives that use it.
         let label = shown.to_string_lossy();
-        let rewritten = match rewrite(&text, &label, &libraries) {
+        let rewritten = match rewrite(&text, &label, &libraries, Some(&statics)) {
             Ok((rewritten, _)) => rewritten,
             Err(e) => format!(
                 "{{{{ core::compile_error!({:?}) }}}}",
@@ -281,7 +320,13 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
                 let src = string_literal(&nv.value, "source")?;
                 let manifest =
                     PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
-                let (text, _) = rewrite(&src.value(), "(inline source)", &libraries(&manifest))
+                let statics = static_files(&manifest);
+                let (text, _) = rewrite(
+                    &src.value(),
+                    "(inline source)",
+                    &libraries(&manifest),
+                    Some(&statics),
+                )
                     .map_err(|e| {
                         syn::Error::new(
                             src.span(),

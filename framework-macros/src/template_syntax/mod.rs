@@ -73,6 +73,8 @@ struct Translator<'a> {
     urls: Vec<UrlTag>,
     template: &'a str,
     libraries: &'a [Library],
+    /// The project's static files (`css/site.css`), when literal paths are checked.
+    statics: Option<&'a [String]>,
     loaded: Vec<String>,
     open: Vec<Open>,
     loops: Vec<Loop>,
@@ -1042,6 +1044,17 @@ impl<'a> Translator<'a> {
             return Err("'static' takes at least one argument (path to file)".into());
         };
         let literal = expr::string_literal(path);
+        if let (Some(name), Some(statics)) = (&literal, self.statics) {
+            let wanted = name.trim_start_matches('/');
+            if !statics.iter().any(|s| s == wanted) {
+                let hint = crate::suggest::closest(wanted, statics.iter().map(String::as_str))
+                    .map(|c| format!(" (did you mean '{c}'?)"))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "no static file '{wanted}' in static/ or src/<app>/static/{hint}"
+                ));
+            }
+        }
         let arg = match &literal {
             Some(l) => format!("{l:?}"),
             None => {
@@ -1094,11 +1107,13 @@ fn split_as(args: &[String]) -> (&[String], Option<&str>) {
 }
 
 /// Translates one template. `template` is its name, used in `{% url %}` messages;
-/// `libraries` are the project's tag libraries.
+/// `libraries` are the project's tag libraries; `statics` the project's static files, when
+/// `{% static "literal" %}` is to be checked against them.
 pub fn rewrite(
     text: &str,
     template: &str,
     libraries: &[Library],
+    statics: Option<&[String]>,
 ) -> Result<(String, Vec<UrlTag>), SyntaxError> {
     let tokens = lexer::tokenize(text);
     let mut t = Translator {
@@ -1106,6 +1121,7 @@ pub fn rewrite(
         urls: Vec::new(),
         template,
         libraries,
+        statics,
         loaded: Vec::new(),
         open: Vec::new(),
         loops: Vec::new(),
@@ -1159,7 +1175,7 @@ mod tests {
     use super::*;
 
     fn rw(s: &str) -> String {
-        rewrite(s, "t.html", &[])
+        rewrite(s, "t.html", &[], None)
             .map(|(o, _)| o)
             .unwrap_or_else(|e| format!("ERR {}: {}", e.line, e.message))
     }
@@ -1243,7 +1259,7 @@ mod tests {
             let n = below(30);
             let text: String = (0..n).map(|_| PIECES[below(PIECES.len())]).collect();
             let lines = text.matches('\n').count() + 1;
-            match rewrite(&text, "random.html", &[]) {
+            match rewrite(&text, "random.html", &[], None) {
                 Ok((out, tags)) => {
                     assert_eq!(
                         out.matches('\n').count() + 1,

@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     let lines = text.matches('\n').count() + 1;
-    match template_syntax::rewrite(text, "fuzz.html", &[]) {
+    match template_syntax::rewrite(text, "fuzz.html", &[], None) {
         Ok((out, _)) => assert_eq!(out.matches('\n').count() + 1, lines),
         Err(e) => assert!((1..=lines).contains(&e.line)),
     }
