@@ -327,12 +327,12 @@ fn template_args(ast: &DeriveInput) -> syn::Result<(Option<LitStr>, Vec<TokenStr
                     &libraries(&manifest),
                     Some(&statics),
                 )
-                    .map_err(|e| {
-                        syn::Error::new(
-                            src.span(),
-                            format!("inline template, line {}: {}", e.line, e.message),
-                        )
-                    })?;
+                .map_err(|e| {
+                    syn::Error::new(
+                        src.span(),
+                        format!("inline template, line {}: {}", e.line, e.message),
+                    )
+                })?;
                 let lit = LitStr::new(&text, src.span());
                 rest.push(quote!(source = #lit));
             }
