@@ -403,6 +403,7 @@ fn the_demo_keeps_a_tasks_file_and_the_development_server_serves_it() {
     );
 }
 
+// ANCHOR: client
 #[tokio::test]
 async fn the_test_client_posts_files_as_django_s_does() {
     use manouche::files::UploadedFile;
@@ -432,3 +433,4 @@ async fn the_test_client_posts_files_as_django_s_does() {
         .assert_redirects("/tasks/files");
     c.get("/tasks/").await.assert_contains("<li>No file</li>");
 }
+// ANCHOR_END: client
