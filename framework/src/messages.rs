@@ -212,34 +212,14 @@ fn decode(json: &str) -> Option<(Vec<Message>, bool)> {
 /// The cookie's messages, and whether they are all; Django's zlib-compressed payloads
 /// (a leading `.`) are read too.
 fn read_cookie(request: &Request) -> Option<(Vec<Message>, bool)> {
-    use base64::Engine as _;
     let value = request.cookie(COOKIE_NAME)?;
-    let payload = signer(request).unsign(value, None).ok()?;
-    let (compressed, payload) = match payload.strip_prefix('.') {
-        Some(rest) => (true, rest),
-        None => (false, payload),
-    };
-    let mut json = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    if compressed {
-        use std::io::Read;
-        let mut out = Vec::new();
-        // At most a cookie's worth, however well it was compressed.
-        flate2::read::ZlibDecoder::new(json.as_slice())
-            .take(64 * 1024)
-            .read_to_end(&mut out)
-            .ok()?;
-        json = out;
-    }
+    let json = signer(request).unsign_payload(value, None).ok()?;
     decode(std::str::from_utf8(&json).ok()?)
 }
 
 /// The signed cookie value of `messages` (with the marker when `unfinished`), compressed
 /// as Django's `signing.dumps(compress=True)` does when that is shorter.
 fn cookie_value(request: &Request, messages: &[Message], unfinished: bool) -> String {
-    use base64::Engine as _;
-    use std::io::Write;
     let mut json = encode(messages);
     if unfinished {
         json.pop();
@@ -248,14 +228,7 @@ fn cookie_value(request: &Request, messages: &[Message], unfinished: bool) -> St
         }
         json.push_str(&format!("\"{NOT_FINISHED}\"]"));
     }
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    let compressed = zlib.write_all(json.as_bytes()).and_then(|()| zlib.finish());
-    let payload = match compressed {
-        Ok(c) if c.len() + 1 < json.len() => format!(".{}", b64.encode(c)),
-        _ => b64.encode(&json),
-    };
-    signer(request).sign(&payload)
+    signer(request).sign_payload(json.as_bytes(), true)
 }
 
 /// The messages kept in the session, read when the cookie said there were more.

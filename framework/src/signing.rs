@@ -161,10 +161,41 @@ impl TimestampSigner {
 }
 
 impl TimestampSigner {
+    /// Django's `sign_object` for data already serialised: base64url without padding —
+    /// zlib-compressed with a leading `.` when `compress` asks and that is shorter — then
+    /// signed.
+    pub fn sign_payload(&self, data: &[u8], compress: bool) -> String {
+        use std::io::Write;
+        let compressed = compress
+            .then(|| {
+                let mut zlib =
+                    flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                zlib.write_all(data).and_then(|()| zlib.finish()).ok()
+            })
+            .flatten()
+            .filter(|c| c.len() + 1 < data.len());
+        match compressed {
+            Some(c) => self.sign(&format!(".{}", URL_SAFE_NO_PAD.encode(c))),
+            None => self.sign(&URL_SAFE_NO_PAD.encode(data)),
+        }
+    }
+
+    /// Django's `unsign_object` up to the serialised data: verified, its age checked,
+    /// decoded, and decompressed when Django compressed it (at most 64 KiB come out,
+    /// however well it was compressed).
+    pub fn unsign_payload(
+        &self,
+        signed: &str,
+        max_age: Option<Duration>,
+    ) -> Result<Vec<u8>, BadSignature> {
+        let payload = self.unsign(signed, max_age)?;
+        decode_payload(payload)
+    }
+
     /// Django's `dumps` with this signer: JSON, base64url without padding, then signed.
     pub fn dumps<T: serde::Serialize>(&self, value: &T) -> Result<String, serde_json::Error> {
         let json = serde_json::to_vec(value)?;
-        Ok(self.sign(&URL_SAFE_NO_PAD.encode(json)))
+        Ok(self.sign_payload(&json, false))
     }
 
     /// Django's `loads` with this signer: verifies, checks the age, decodes.
@@ -179,11 +210,29 @@ impl TimestampSigner {
                 "compressed payloads are not read".into(),
             ));
         }
-        let json = URL_SAFE_NO_PAD
-            .decode(payload)
-            .map_err(|e| BadSignature::Malformed(e.to_string()))?;
+        let json = decode_payload(payload)?;
         serde_json::from_slice(&json).map_err(|e| BadSignature::Malformed(e.to_string()))
     }
+}
+
+/// A signed payload's data: base64url, zlib-compressed when it starts with `.`.
+fn decode_payload(payload: &str) -> Result<Vec<u8>, BadSignature> {
+    use std::io::Read;
+    let malformed = |e: &dyn std::fmt::Display| BadSignature::Malformed(e.to_string());
+    let (compressed, payload) = match payload.strip_prefix('.') {
+        Some(rest) => (true, rest),
+        None => (false, payload),
+    };
+    let data = URL_SAFE_NO_PAD.decode(payload).map_err(|e| malformed(&e))?;
+    if !compressed {
+        return Ok(data);
+    }
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(data.as_slice())
+        .take(64 * 1024)
+        .read_to_end(&mut out)
+        .map_err(|e| malformed(&e))?;
+    Ok(out)
 }
 
 /// Django's `dumps`: JSON, base64url without padding, then timestamp-signed.

@@ -47,42 +47,55 @@ fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
 struct Site {
     server: Server,
     media: TempDir,
+    /// The upload form's path, where the posts go.
+    page: &'static str,
+    host: String,
     cookie: String,
     token: String,
 }
 
+/// The test site's upload form.
 fn site(env: &[(&str, &str)]) -> Site {
-    let media = TempDir::new("media");
-    let root = media.0.display().to_string();
-    let mut all = vec![("MANOUCHE_MEDIA_ROOT", root.as_str())];
-    all.extend_from_slice(env);
-    let server = Server::start(SITE, &all);
-    let page = get(server.addr, "/upload", &[]);
-    assert_eq!(page.status, 200, "{}", page.body);
-    assert!(
-        page.body.contains("enctype=\"multipart/form-data\""),
-        "a form with a file field asks for multipart: {}",
-        page.body
-    );
-    let cookie = page
-        .header("set-cookie")
-        .and_then(|c| c.split(';').next())
-        .expect("the CSRF cookie")
-        .to_string();
-    let token = csrf_token(&page.body).to_string();
-    Site {
-        server,
-        media,
-        cookie,
-        token,
-    }
+    Site::open(SITE, "/upload", None, env)
 }
 
 impl Site {
+    /// Starts `bin` and reads the form at `page` (asked for as `host`, or the address).
+    fn open(bin: &str, page: &'static str, host: Option<&str>, env: &[(&str, &str)]) -> Site {
+        let media = TempDir::new("media");
+        let root = media.0.display().to_string();
+        let mut all = vec![("MANOUCHE_MEDIA_ROOT", root.as_str())];
+        all.extend_from_slice(env);
+        let server = Server::start(bin, &all);
+        let host = host.map_or_else(|| server.addr.to_string(), str::to_owned);
+        let form = get(server.addr, page, &[("Host", &host)]);
+        assert_eq!(form.status, 200, "{}", form.body);
+        assert!(
+            form.body.contains("enctype=\"multipart/form-data\""),
+            "a form with a file field asks for multipart: {}",
+            form.body
+        );
+        let cookie = form
+            .header("set-cookie")
+            .and_then(|c| c.split(';').next())
+            .expect("the CSRF cookie")
+            .to_string();
+        let token = csrf_token(&form.body).to_string();
+        Site {
+            server,
+            media,
+            page,
+            host,
+            cookie,
+            token,
+        }
+    }
+
     fn post_raw(&self, content_type: &str, body: &[u8], cookie: bool) -> RawResponse {
         let mut request = format!(
-            "POST /upload HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
-            self.server.addr,
+            "POST {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
+            self.page,
+            self.host,
             body.len()
         );
         if cookie {
@@ -334,35 +347,13 @@ fn malformed_and_truncated_bodies_are_400s() {
 #[test]
 fn the_demo_keeps_a_tasks_file_and_the_development_server_serves_it() {
     const DEMO: &str = env!("CARGO_BIN_EXE_demo-site");
-    let media = TempDir::new("demo-media");
-    let root = media.0.display().to_string();
-    let server = Server::start(DEMO, &[("MANOUCHE_MEDIA_ROOT", &root)]);
-    let page = get(server.addr, "/tasks/files", &[("Host", "localhost")]);
-    assert_eq!(page.status, 200, "{}", page.body);
-    assert!(
-        page.body.contains("enctype=\"multipart/form-data\""),
-        "{}",
-        page.body
-    );
-    let cookie = page
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let body = multipart(&[
-        Part::Field("csrfmiddlewaretoken", csrf_token(&page.body)),
+    let site = Site::open(DEMO, "/tasks/files", Some("localhost"), &[]);
+    let server = &site.server;
+    let posted = site.post(&[
+        Part::Field("csrfmiddlewaretoken", &site.token),
         Part::Field("task", "Read the notes"),
         Part::File("attachment", "notes.txt", b"Lecture 3: Django\n"),
     ]);
-    let mut request = format!(
-        "POST /tasks/files HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    request.extend_from_slice(&body);
-    let posted = exchange(server.addr, &request);
     assert_eq!(posted.status, 302, "{}", posted.body);
     let session = posted
         .headers
@@ -390,7 +381,7 @@ fn the_demo_keeps_a_tasks_file_and_the_development_server_serves_it() {
     assert_eq!(file.status, 200);
     assert_eq!(file.body, "Lecture 3: Django\n");
     assert_eq!(file.header("content-type"), Some("text/plain"));
-    assert!(media.0.join("attachments/notes.txt").is_file());
+    assert!(site.media().join("attachments/notes.txt").is_file());
     let tasks = get(
         server.addr,
         "/tasks/",

@@ -175,15 +175,11 @@ pub fn show(db: &Database, apps: &[AppMigrations]) -> Result<Vec<MigrationState>
             .iter()
             .map(|m| m.name().to_string())
             .collect();
-        let all =
-            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)(db.backend()))
-                .map_err(db_error)?;
-        for m in all {
-            let full = m.name().to_string();
+        for m in (app.source)(db.backend()).sql() {
             out.push(MigrationState {
                 app: app.app,
-                name: short_name(&full),
-                applied: !pending.contains(&full),
+                name: short_name(m.name),
+                applied: !pending.iter().any(|p| p == m.name),
             });
         }
     }
@@ -278,13 +274,12 @@ pub enum Step {
 /// Django's `get_migration_by_prefix`: the one migration of `app` whose name starts with
 /// `prefix`, or Django's message.
 pub fn find_migration(db: &Database, app: &AppMigrations, prefix: &str) -> Result<String, Error> {
-    let names: Vec<String> =
-        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&(app.source)(db.backend()))
-            .map_err(db_error)?
-            .iter()
-            .map(|m| short_name(&m.name().to_string()))
-            .filter(|n| n.starts_with(prefix))
-            .collect();
+    let names: Vec<String> = (app.source)(db.backend())
+        .sql()
+        .iter()
+        .map(|m| short_name(m.name))
+        .filter(|n| n.starts_with(prefix))
+        .collect();
     match names.as_slice() {
         [one] => Ok(one.clone()),
         [] => Err(no_migration(prefix, app.app)),

@@ -2,7 +2,7 @@
 //! their media type, counts their fields against DATA_UPLOAD_MAX_NUMBER_FIELDS (before
 //! anything is decoded, as Django's `TooManyFieldsSent`) and decodes them.
 
-use http::{HeaderMap, header};
+use http::HeaderMap;
 
 use crate::error::{Error, ErrorKind};
 
@@ -18,16 +18,8 @@ pub(crate) fn too_many_fields() -> Error {
 /// Whether the headers say the body is a urlencoded form (the media type compared without
 /// regard to case, as RFC 9110 says; parameters ignored).
 pub(crate) fn is_form_urlencoded(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
+    super::media_type(headers)
+        .is_some_and(|m| m.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
 
 /// Counts the fields of a form body as it arrives, chunk by chunk, the way Python's
@@ -123,6 +115,7 @@ fn decode(s: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header;
 
     #[test]
     fn fields_are_counted_as_python_counts_them() {

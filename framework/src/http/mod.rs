@@ -43,6 +43,22 @@ pub(crate) fn header_name_of(setting: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The media type a request's `Content-Type` names, without its parameters.
+pub(crate) fn media_type(headers: &HeaderMap) -> Option<&str> {
+    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    Some(ct.split(';').next().unwrap_or(ct).trim())
+}
+
+/// The body's length as `Content-Length` announces it, when it does.
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
 /// The host a request names: its `Host` header, or the authority of an absolute-form target
 /// (HTTP/2's `:authority`).
 pub(crate) fn host_of<'a>(headers: &'a HeaderMap, uri: &'a Uri) -> Option<&'a str> {

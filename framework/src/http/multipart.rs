@@ -1,8 +1,9 @@
 //! `multipart/form-data` bodies (Django's `MultiPartParser`), parsed as they arrive with
 //! `multer`: fields into a [`QueryDict`], files into [`Files`] — kept in memory for a
-//! request of at most FILE_UPLOAD_MAX_MEMORY_SIZE, spooled to a temporary file otherwise. Django's limits apply: parts against DATA_UPLOAD_MAX_NUMBER_FIELDS, files
-//! against DATA_UPLOAD_MAX_NUMBER_FILES (400s), the fields' bytes (not the files')
-//! against DATA_UPLOAD_MAX_MEMORY_SIZE (413); a malformed body is a 400.
+//! request of at most FILE_UPLOAD_MAX_MEMORY_SIZE, spooled to a temporary file otherwise.
+//! Django's limits apply: parts against DATA_UPLOAD_MAX_NUMBER_FIELDS, files against
+//! DATA_UPLOAD_MAX_NUMBER_FILES (400s), the fields' bytes (not the files') against
+//! DATA_UPLOAD_MAX_MEMORY_SIZE (413); a malformed body is a 400.
 
 use bytes::BytesMut;
 use http::{HeaderMap, header};
@@ -23,12 +24,7 @@ pub(crate) struct Multipart {
 
 /// Whether the headers say the body is `multipart/form-data`.
 pub(crate) fn is_multipart(headers: &HeaderMap) -> bool {
-    media_type(headers).is_some_and(|m| m.eq_ignore_ascii_case("multipart/form-data"))
-}
-
-fn media_type(headers: &HeaderMap) -> Option<&str> {
-    let ct = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
-    Some(ct.split(';').next().unwrap_or("").trim())
+    super::media_type(headers).is_some_and(|m| m.eq_ignore_ascii_case("multipart/form-data"))
 }
 
 /// Django's `MultiPartParserError`: a 400.
@@ -79,19 +75,15 @@ async fn parse_within(
     let mut parts = 0usize;
     let mut files = 0usize;
     let mut field_bytes = 0u64;
-    // Django keeps files in memory only when the whole request is at most
-    // FILE_UPLOAD_MAX_MEMORY_SIZE; a larger (or unannounced) body's files are spooled once
-    // they pass it.
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    // What the request's files may hold in memory: Django keeps them there only when the
+    // whole request is at most FILE_UPLOAD_MAX_MEMORY_SIZE; an unannounced body's are
+    // spooled once they pass it.
     let limit = settings.file_upload_max_memory_size;
-    let mut memory = MemoryBudget(if announced.is_some_and(|n| n > limit) {
+    let mut memory = if super::content_length(headers).is_some_and(|n| n > limit) {
         0
     } else {
         limit
-    });
+    };
     while let Some(mut part) = parser.next_field().await.map_err(unparsable)? {
         if let Some(max) = settings.data_upload_max_number_fields {
             parts += 1;
@@ -158,29 +150,28 @@ async fn read_field(
             "Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.",
         )
     };
-    let mut value = BytesMut::new();
-    *counted += name.len() as u64 + 2;
-    while let Some(chunk) = part.chunk().await.map_err(unparsable)? {
-        *counted += chunk.len() as u64;
-        if limit.is_some_and(|limit| *counted > limit) {
-            return Err(too_big());
+    let mut count = |n: usize| {
+        *counted += n as u64;
+        match limit {
+            Some(limit) if *counted > limit => Err(too_big()),
+            _ => Ok(()),
         }
+    };
+    count(name.len() + 2)?;
+    let mut value = BytesMut::new();
+    while let Some(chunk) = part.chunk().await.map_err(unparsable)? {
+        count(chunk.len())?;
         value.extend_from_slice(&chunk);
-    }
-    if limit.is_some_and(|limit| *counted > limit) {
-        return Err(too_big());
     }
     Ok(String::from_utf8_lossy(&value).into_owned())
 }
 
-/// What is left of FILE_UPLOAD_MAX_MEMORY_SIZE for this request's files.
-struct MemoryBudget(u64);
-
-/// A file: in memory while the request's files fit the budget, then spooled.
+/// A file: in memory while the request's files fit in `memory` (what is left of
+/// FILE_UPLOAD_MAX_MEMORY_SIZE), spooled past it.
 async fn read_file(
     part: &mut multer::Field<'_>,
     name: String,
-    memory: &mut MemoryBudget,
+    memory: &mut u64,
     settings: &Settings,
 ) -> Result<UploadedFile, Error> {
     let (content_type, charset) = part_media_type(part.headers());
@@ -189,7 +180,7 @@ async fn read_file(
     let mut size = 0u64;
     while let Some(chunk) = part.chunk().await.map_err(unparsable)? {
         size += chunk.len() as u64;
-        if spooled.is_none() && size > memory.0 {
+        if spooled.is_none() && size > *memory {
             spooled = Some(spool(settings, &held).await?);
             held = BytesMut::new();
         }
@@ -210,7 +201,7 @@ async fn read_file(
             ))
         }
         None => {
-            memory.0 -= size;
+            *memory -= size;
             Ok(UploadedFile::in_memory(
                 name,
                 content_type,

@@ -3,7 +3,7 @@
 //! REQUEST_BODY_TIMEOUT (408).
 
 use bytes::Bytes;
-use http::{HeaderMap, header};
+use http::HeaderMap;
 use http_body_util::BodyExt;
 
 use super::{Body, FieldCount};
@@ -85,10 +85,7 @@ async fn read_body_within(headers: &HeaderMap, body: Body, limits: Limits) -> Re
         // Already whole: handed on as it is, not copied.
         return body.collect_bytes().await.map_err(unreadable);
     }
-    let announced = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let announced = super::content_length(headers);
     if announced.is_some_and(|n| limits.size.is_some_and(|limit| n > limit)) {
         return Err(too_big());
     }

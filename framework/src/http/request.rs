@@ -139,8 +139,7 @@ impl Request {
 
     /// The media type of the body, without parameters.
     pub fn content_type(&self) -> Option<&str> {
-        let ct = self.header("content-type")?;
-        Some(ct.split(';').next().unwrap_or(ct).trim())
+        super::media_type(&self.head.headers)
     }
 
     /// All headers.

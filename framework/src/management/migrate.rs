@@ -19,19 +19,38 @@ pub fn migrate(settings: &Settings, apps: &[AppMigrations]) -> Result<(), Comman
     println!("  Apply all migrations: {}", names.join(", "));
     println!("Running migrations:");
     let applied = migrations::migrate(&db, apps, |label, done| {
-        if done {
-            println!(" OK");
-        } else {
-            use std::io::Write;
-            print!("  Applying {label}...");
-            let _ = std::io::stdout().flush();
-        }
+        print_step(Step::Apply, label, done)
     })
     .map_err(|e| CommandError(e.to_string()))?;
     if applied == 0 {
         println!("  No migrations to apply.");
     }
     Ok(())
+}
+
+/// Django's `  Applying auth.0001_initial... OK`, the name printed before the step runs.
+fn print_step(step: Step, label: &str, done: bool) {
+    use std::io::Write;
+    if done {
+        println!(" OK");
+        return;
+    }
+    let verb = match step {
+        Step::Apply => "Applying",
+        Step::Unapply => "Unapplying",
+    };
+    print!("  {verb} {label}...");
+    let _ = std::io::stdout().flush();
+}
+
+/// The app `label` names among the project's, or Django's message.
+fn installed<'a>(
+    apps: &'a [AppMigrations],
+    label: &str,
+) -> Result<&'a AppMigrations, CommandError> {
+    apps.iter()
+        .find(|a| a.app == label)
+        .ok_or_else(|| CommandError(format!("No installed app with label '{label}'.")))
 }
 
 /// `migrate [app] [target]`: every app's pending migrations, or one app taken to a
@@ -51,10 +70,7 @@ pub fn migrate_command(
             ));
         }
     };
-    let app = apps
-        .iter()
-        .find(|a| a.app == label)
-        .ok_or_else(|| CommandError(format!("No installed app with label '{label}'.")))?;
+    let app = installed(apps, label)?;
     let db = database(settings)?;
     let failed = |e: crate::Error| CommandError(e.message().to_string());
     let target = match target {
@@ -69,20 +85,7 @@ pub fn migrate_command(
         Target::Upto(name) => println!("  Target specific migration: {name}, from {label}"),
     }
     println!("Running migrations:");
-    let steps = migrations::migrate_app(&db, apps, app, &target, |step, label, done| {
-        if done {
-            println!(" OK");
-        } else {
-            use std::io::Write;
-            let verb = match step {
-                Step::Apply => "Applying",
-                Step::Unapply => "Unapplying",
-            };
-            print!("  {verb} {label}...");
-            let _ = std::io::stdout().flush();
-        }
-    })
-    .map_err(failed)?;
+    let steps = migrations::migrate_app(&db, apps, app, &target, print_step).map_err(failed)?;
     if steps == 0 {
         println!("  No migrations to apply.");
     }
@@ -104,10 +107,7 @@ pub fn sqlmigrate(
                 .into(),
         ));
     };
-    let app = apps
-        .iter()
-        .find(|a| a.app == label.as_str())
-        .ok_or_else(|| CommandError(format!("No installed app with label '{label}'.")))?;
+    let app = installed(apps, label)?;
     let db = database(settings)?;
     let failed = |e: crate::Error| CommandError(e.message().to_string());
     let name = migrations::find_migration(&db, app, prefix).map_err(|e| {

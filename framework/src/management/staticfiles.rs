@@ -59,6 +59,7 @@ pub(crate) fn collectstatic(settings: &Settings, args: &[String]) -> Result<(), 
     let root = settings
         .static_root_path()
         .ok_or_else(|| CommandError(NO_STATIC_ROOT.into()))?;
+    // Before the prompt: no question for what would be refused anyway.
     collect::refuse_root_inside_sources(settings, &root).map_err(CommandError)?;
     let not_empty = std::fs::read_dir(&root).is_ok_and(|mut d| d.next().is_some());
     if interactive && not_empty {
@@ -87,10 +88,6 @@ pub(crate) fn collectstatic(settings: &Settings, args: &[String]) -> Result<(), 
         if answer.trim_end_matches(['\r', '\n']) != "yes" {
             return Err(CommandError("Collecting static files cancelled.".into()));
         }
-    }
-    if !options.dry_run {
-        std::fs::create_dir_all(&root)
-            .map_err(|e| CommandError(format!("cannot make {}: {e}", root.display())))?;
     }
     let collected = collect::collect(settings, &root, options, &mut |line| println!("{line}"))
         .map_err(CommandError)?;

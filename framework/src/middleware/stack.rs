@@ -127,11 +127,9 @@ impl<U: UrlConf> Stack<U> {
         {
             return e.into_response();
         }
-        // Boxed, and only for a path that names a file: most requests are for views.
-        if names_a_file(request)
-            && let Some(served) = Box::pin(serve_file(request)).await
-        {
-            return served.unwrap_or_else(IntoResponse::into_response);
+        if let Some(route) = crate::staticfiles::route(request.settings(), request.path()) {
+            // Boxed: most requests are for views, and do not carry this future.
+            return Box::pin(crate::staticfiles::respond(route, request)).await;
         }
         let Some(matched) = matched else {
             return Error::new(
@@ -151,35 +149,4 @@ impl<U: UrlConf> Stack<U> {
         };
         answered.unwrap_or_else(IntoResponse::into_response)
     }
-}
-
-/// Whether the path is under STATIC_URL (served with DEBUG on, or from STATIC_ROOT when set)
-/// or MEDIA_URL (DEBUG on).
-fn names_a_file(request: &Request) -> bool {
-    use crate::staticfiles as files;
-    let settings = request.settings();
-    let served_static = settings.debug || settings.static_root.is_some();
-    (served_static && files::static_path(settings, request.path()).is_some())
-        || (settings.debug && files::media_path(settings, request.path()).is_some())
-}
-
-/// A static file (from the static folders with DEBUG on, from STATIC_ROOT with it off when
-/// set) or an upload under MEDIA_URL (DEBUG on), when the path names one.
-async fn serve_file(request: &Request) -> Option<Result<Response, Error>> {
-    use crate::staticfiles as files;
-    let settings = request.settings();
-    if let Some(rel) = files::static_path(settings, request.path()) {
-        if settings.debug {
-            return Some(files::serve(settings, rel, request).await);
-        }
-        if let Some(root) = settings.static_root_path() {
-            return Some(files::serve_collected(settings, &root, rel, request).await);
-        }
-    }
-    if settings.debug
-        && let Some(rel) = files::media_path(settings, request.path())
-    {
-        return Some(files::serve_media(settings, rel, request).await);
-    }
-    None
 }

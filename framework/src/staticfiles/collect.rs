@@ -199,6 +199,7 @@ pub fn collect(
     if options.dry_run {
         return Ok(collected);
     }
+    std::fs::create_dir_all(root).map_err(|e| io("cannot make", root, e))?;
     let hashed = post_process(
         settings,
         root,

@@ -58,25 +58,35 @@ struct Found<'a> {
     url: &'a str,
 }
 
+/// `p` moved past spaces (and past line breaks too when `lines`).
+fn skip_spaces(bytes: &[u8], mut p: usize, lines: bool) -> usize {
+    while bytes
+        .get(p)
+        .is_some_and(|b| b.is_ascii_whitespace() && (lines || *b != b'\n'))
+    {
+        p += 1;
+    }
+    p
+}
+
+/// Where the line that `p` is on ends (Python's `.` does not match a line break).
+fn line_end(text: &str, p: usize) -> usize {
+    text[p..].find('\n').map_or(text.len(), |n| p + n)
+}
+
 /// `url(['"]?\s*(.*?)['"]?\)`, without regard to case; the URL stays on one line.
 fn find_url(text: &str, from: usize) -> Option<Found<'_>> {
-    let lower = text.as_bytes();
+    let bytes = text.as_bytes();
     let mut at = from;
-    while let Some(i) = find_ci(&lower[at..], b"url(").map(|i| i + at) {
+    while let Some(i) = find_ci(&bytes[at..], b"url(").map(|i| i + at) {
         let mut p = i + 4;
-        if matches!(lower.get(p), Some(b'"' | b'\'')) {
+        if matches!(bytes.get(p), Some(b'"' | b'\'')) {
             p += 1;
         }
-        while lower
-            .get(p)
-            .is_some_and(|b| b.is_ascii_whitespace() && *b != b'\n')
-        {
-            p += 1;
-        }
-        let line_end = text[p..].find('\n').map_or(text.len(), |n| p + n);
-        if let Some(close) = text[p..line_end].find(')').map(|n| p + n) {
+        p = skip_spaces(bytes, p, false);
+        if let Some(close) = text[p..line_end(text, p)].find(')').map(|n| p + n) {
             let mut url_end = close;
-            if url_end > p && matches!(lower[url_end - 1], b'"' | b'\'') {
+            if url_end > p && matches!(bytes[url_end - 1], b'"' | b'\'') {
                 url_end -= 1;
             }
             return Some(Found {
@@ -95,20 +105,10 @@ fn find_import(text: &str, from: usize) -> Option<Found<'_>> {
     let bytes = text.as_bytes();
     let mut at = from;
     while let Some(i) = find_ci(&bytes[at..], b"@import").map(|i| i + at) {
-        let mut p = i + 7;
-        while bytes.get(p).is_some_and(u8::is_ascii_whitespace) {
-            p += 1;
-        }
+        let p = skip_spaces(bytes, i + 7, true);
         if matches!(bytes.get(p), Some(b'"' | b'\'')) {
-            p += 1;
-            while bytes
-                .get(p)
-                .is_some_and(|b| b.is_ascii_whitespace() && *b != b'\n')
-            {
-                p += 1;
-            }
-            let line_end = text[p..].find('\n').map_or(text.len(), |n| p + n);
-            if let Some(q) = text[p..line_end].find(['"', '\'']).map(|n| p + n) {
+            let p = skip_spaces(bytes, p + 1, false);
+            if let Some(q) = text[p..line_end(text, p)].find(['"', '\'']).map(|n| p + n) {
                 return Some(Found {
                     start: i,
                     end: q + 1,
@@ -129,7 +129,7 @@ fn find_source_map(text: &str, from: usize, kind: Adjustable) -> Option<Found<'_
         start = text[start..].find('\n').map(|n| start + n + 1)?;
     }
     while start <= text.len() {
-        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let end = line_end(text, start);
         let line = &text[start..end];
         let url = match kind {
             Adjustable::Css => line

@@ -76,28 +76,63 @@ pub(crate) fn stored_name<'a>(settings: &'a Settings, name: &'a str) -> &'a str 
     }
 }
 
-/// Serves `rel` from STATIC_ROOT (DEBUG off): hashed names cached for a year.
-pub(crate) async fn serve_collected(
-    settings: &Settings,
-    root: &Path,
-    rel: &str,
-    request: &crate::http::Request,
-) -> Result<Response, Error> {
-    let caching = match settings.static_manifest() {
-        Some(manifest) if manifest.is_hashed(rel) => serve::Caching::Forever,
-        _ => serve::Caching::Briefly,
-    };
-    serve::serve_from(root, rel, request, caching).await
+/// Where the file a path names is served from, decided before anything is read.
+#[derive(Debug)]
+pub(crate) enum FileRoute<'a> {
+    /// DEBUG on: the first static folder that has it.
+    Static(&'a str),
+    /// DEBUG off, STATIC_ROOT set: what collectstatic gathered there.
+    Collected(PathBuf, &'a str),
+    /// DEBUG on: an upload in MEDIA_ROOT.
+    Media(&'a str),
 }
 
-/// Serves `rel` from MEDIA_ROOT (DEBUG on: the development server's job).
-pub(crate) async fn serve_media(
-    settings: &Settings,
-    rel: &str,
-    request: &crate::http::Request,
-) -> Result<Response, Error> {
-    let root = settings.media_root_path();
-    serve::serve_from(&root, rel, request, serve::Caching::Revalidate).await
+/// The file `path` names: under STATIC_URL (with DEBUG on, or from STATIC_ROOT when set) or
+/// MEDIA_URL (DEBUG on); `None` for a path that is a view's.
+pub(crate) fn route<'a>(settings: &Settings, path: &'a str) -> Option<FileRoute<'a>> {
+    if let Some(rel) = static_path(settings, path) {
+        if settings.debug {
+            return Some(FileRoute::Static(rel));
+        }
+        if let Some(root) = settings.static_root_path() {
+            return Some(FileRoute::Collected(root, rel));
+        }
+    }
+    if settings.debug
+        && let Some(rel) = media_path(settings, path)
+    {
+        return Some(FileRoute::Media(rel));
+    }
+    None
+}
+
+/// The answer for a routed file: a static folder's and MEDIA_ROOT's files are revalidated
+/// on every load (they change while developing); STATIC_ROOT's hashed names are cached for
+/// a year, its others for a minute.
+pub(crate) async fn respond(route: FileRoute<'_>, request: &crate::http::Request) -> Response {
+    use crate::http::IntoResponse;
+    let settings = request.settings();
+    let served = match route {
+        FileRoute::Static(rel) => match safe_relative(rel).and_then(|r| find(settings, &r)) {
+            Some(root) => serve::serve_from(&root, rel, request, serve::Caching::Revalidate).await,
+            None => Err(Error::new(
+                ErrorKind::NotFound,
+                format!("“{rel}” could not be found"),
+            )),
+        },
+        FileRoute::Collected(root, rel) => {
+            let caching = match settings.static_manifest() {
+                Some(manifest) if manifest.is_hashed(rel) => serve::Caching::Forever,
+                _ => serve::Caching::Briefly,
+            };
+            serve::serve_from(&root, rel, request, caching).await
+        }
+        FileRoute::Media(rel) => {
+            let root = settings.media_root_path();
+            serve::serve_from(&root, rel, request, serve::Caching::Revalidate).await
+        }
+    };
+    served.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// A relative path with only normal components: no `..`, no root, no drive, no NUL.
@@ -126,17 +161,4 @@ fn find(settings: &Settings, rel: &Path) -> Option<PathBuf> {
         }
     }
     None
-}
-
-/// Serves `rel` (already percent-decoded) from the first static folder that has it, for
-/// the development server: revalidated on every load, so that an edited file shows.
-pub(crate) async fn serve(
-    settings: &Settings,
-    rel: &str,
-    request: &crate::http::Request,
-) -> Result<Response, Error> {
-    let root = safe_relative(rel)
-        .and_then(|r| find(settings, &r))
-        .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("“{rel}” could not be found")))?;
-    serve::serve_from(&root, rel, request, serve::Caching::Revalidate).await
 }
