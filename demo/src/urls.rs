@@ -4,6 +4,7 @@
 use manouche::urlpatterns;
 
 urlpatterns! {
+    path("flights/", include(crate::flights::urls)),
     path("hello/", include(crate::hello::urls)),
     path("newyear/", include(crate::newyear::urls)),
     path("tasks/", include(crate::tasks::urls)),

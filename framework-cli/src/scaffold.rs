@@ -12,12 +12,15 @@ pub const INCLUDES_MARKER: &str = "// manouche:includes (startapp adds each app'
 /// builds offline), the published version otherwise.
 fn dependency() -> String {
     let framework = Path::new(env!("CARGO_MANIFEST_DIR")).join("../framework");
-    match framework.canonicalize() {
+    let manouche = match framework.canonicalize() {
         Ok(path) if path.join("Cargo.toml").exists() => {
             format!("manouche = {{ path = {:?} }}", path.to_string_lossy())
         }
         _ => format!("manouche = \"{}\"", env!("CARGO_PKG_VERSION")),
-    }
+    };
+    // `#[derive(Model)]` makes diesel tables, whose code names the `diesel` crate; any 2.3
+    // is the one manouche builds with.
+    format!("{manouche}\ndiesel = {{ version = \"2.3\", default-features = false }}")
 }
 
 /// Django's `get_random_secret_key()`: 50 characters, prefixed to say it is for development.

@@ -2,9 +2,11 @@
 //! → expand into calls of the runtime in `manouche::__private`; this file only routes.
 
 mod app;
+mod app_config;
 mod chain;
 mod form;
 mod migrations;
+mod model;
 mod route;
 mod suggest;
 mod template;
@@ -35,7 +37,6 @@ pub fn view(args: TokenStream, item: TokenStream) -> TokenStream {
         .into()
 }
 
-/// A URLconf: `urlpatterns! { path("<str:name>", views::greet, name = "greet"), … }`.
 /// `migrations!("src/<app>/migrations")`: an app's SQL migrations, embedded.
 #[proc_macro]
 pub fn migrations(input: TokenStream) -> TokenStream {
@@ -44,6 +45,7 @@ pub fn migrations(input: TokenStream) -> TokenStream {
         .into()
 }
 
+/// A URLconf: `urlpatterns! { path("<str:name>", views::greet, name = "greet"), … }`.
 #[proc_macro]
 pub fn urlpatterns(input: TokenStream) -> TokenStream {
     urlpatterns::expand(input.into())
@@ -88,6 +90,26 @@ pub fn derive_template(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Form, attributes(field, form))]
 pub fn derive_form(input: TokenStream) -> TokenStream {
     form::derive_form(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// A model: `#[derive(Model)] pub struct Flight { pub id: i64, #[field(foreign_key = Airport,
+/// on_delete = CASCADE)] pub origin_id: i64, pub duration: i32 }` is the table
+/// `flights_flight`, diesel's `table!` module `flight`, and `NewFlight` to insert.
+#[proc_macro_derive(Model, attributes(model, field))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    model::derive(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// An installed app (Django's AppConfig) in the app's `mod.rs`:
+/// `app_config! { name = "flights", models = [models::Airport, models::Flight] }` makes
+/// `pub static CONFIG`, with the migrations in `src/flights/migrations`.
+#[proc_macro]
+pub fn app_config(input: TokenStream) -> TokenStream {
+    app_config::expand(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -68,9 +68,27 @@ fn folders(root: &Path, span: &LitStr) -> syn::Result<Vec<Folder>> {
 
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let folder: LitStr = syn::parse2(input)?;
-    let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
-    let root = Path::new(&manifest).join(folder.value());
-    let found = folders(&root, &folder)?;
+    let root = Path::new(&manifest_dir()).join(folder.value());
+    embed(&folders(&root, &folder)?)
+}
+
+/// The folder of the crate being compiled.
+pub fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into())
+}
+
+/// The migrations of one folder, or none when it does not exist yet (an app before its
+/// first `makemigrations`).
+pub fn embed_if_any(root: &Path, span: &LitStr) -> syn::Result<TokenStream> {
+    if root.is_dir() {
+        embed(&folders(root, span)?)
+    } else {
+        embed(&[])
+    }
+}
+
+/// A `Migrations` value holding these folders' SQL.
+fn embed(found: &[Folder]) -> syn::Result<TokenStream> {
     let text = |p: &Path| {
         let p = p.to_string_lossy().into_owned();
         quote!(::core::include_str!(#p))

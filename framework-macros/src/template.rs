@@ -256,6 +256,15 @@ fn mirror(manifest: &Path, out_dir: &Path) -> syn::Result<Mirror> {
         };
         write_if_changed(&root.join(name), &rewritten).map_err(io)?;
     }
+    // A template deleted from the project goes from the mirror too, or `{% extends %}`
+    // would still find it.
+    let mut mirrored = Vec::new();
+    walk(&root, Path::new(""), &mut mirrored);
+    for (rel, path) in mirrored {
+        if !files.contains_key(&rel.to_string_lossy().replace('\\', "/")) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     let config = out_dir.join("manouche-askama.toml");
     let toml = format!(
         "[general]\ndirs = [{:?}]\nwhitespace = \"preserve\"\n\n[[escaper]]\npath = \"::manouche::__private::DjangoHtml\"\nextensions = [\"html\", \"htm\", \"xml\"]\n",

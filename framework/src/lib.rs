@@ -42,8 +42,12 @@ pub use forms::{Bound, Choices, Form};
 pub use http::{
     Html, IntoResponse, Json, Method, Request, Response, StatusCode, permanent_redirect, redirect,
 };
-pub use manouche_macros::{Choices, Form, Template, app, migrations, test, url, urlpatterns, view};
+pub use manouche_macros::{
+    Choices, Form, Model, Template, app, app_config, migrations, test, url, urlpatterns, view,
+};
 pub use project::{Project, ProjectService};
+/// serde_json, for a JSON view's values (`Json(manouche::serde_json::json!({…}))`).
+pub use serde_json;
 pub use settings::Settings;
 pub use templates::render;
 // The askama trait by glob, so that the derive imported by name above wins the macro
@@ -61,7 +65,7 @@ pub mod prelude {
         redirect,
     };
     pub use crate::templates::render;
-    pub use crate::{Form, Template, url, view};
+    pub use crate::{Form, Model, Template, url, view};
 }
 
 /// What the macros expand into. Not part of the API: it changes with the macros.
@@ -82,6 +86,7 @@ pub mod __private {
     pub use crate::views::{Called, View};
     pub use askama;
     pub use diesel_migrations;
+    pub use serde_json;
 
     /// What compiled templates call.
     pub mod tpl {

@@ -146,6 +146,7 @@ pub struct Project<U> {
     handlers: ErrorHandlers,
     session_store: Option<Arc<dyn SessionStore>>,
     app_migrations: Vec<crate::db::migrations::AppMigrations>,
+    apps: Vec<&'static crate::db::AppConfig>,
     _urlconf: PhantomData<fn() -> U>,
 }
 
@@ -169,6 +170,7 @@ impl<U: UrlConf> Project<U> {
             handlers: ErrorHandlers::default(),
             session_store: None,
             app_migrations: Vec::new(),
+            apps: Vec::new(),
             _urlconf: PhantomData,
         }
     }
@@ -198,6 +200,25 @@ impl<U: UrlConf> Project<U> {
         self.app_migrations
             .push(crate::db::migrations::AppMigrations { app, source });
         self
+    }
+
+    /// Installs an app with models (Django's INSTALLED_APPS): `.app(&flights::CONFIG)`, the
+    /// `CONFIG` that `app_config!` makes in the app's `mod.rs`. `migrate` applies its
+    /// migrations after those of the apps installed before it, and `makemigrations` writes
+    /// them. An app whose models point at another app's comes after that app.
+    pub fn app(mut self, config: &'static crate::db::AppConfig) -> Self {
+        self.app_migrations
+            .push(crate::db::migrations::AppMigrations {
+                app: config.name,
+                source: config.migrations.source,
+            });
+        self.apps.push(config);
+        self
+    }
+
+    /// The apps installed with [`Project::app`], in order.
+    pub fn apps(&self) -> &[&'static crate::db::AppConfig] {
+        &self.apps
     }
 
     /// Loads the settings (settings.toml, then the environment).

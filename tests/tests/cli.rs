@@ -431,10 +431,28 @@ fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, text).unwrap();
     }
+    // The Models chapter: what makemigrations wrote there, and the seed the chapter shows.
+    manouche_tests::support::copy_tree(
+        &workspace().join("demo/src/flights/migrations"),
+        &root.join("src/flights/migrations"),
+    );
     // The Testing chapter: tests/lecture.rs replaces startproject's tests/pages.rs.
     std::fs::remove_file(root.join("tests/pages.rs")).unwrap();
     std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
     cargo_build(&root);
+    // The models typed from the book are those the migrations make.
+    let bin = workspace().join("target/e2e/debug").join(&name);
+    let check = Command::new(&bin)
+        .args(["makemigrations", "--check"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
     // The Testing chapter's tests pass in the reader's project, and leave its database alone.
     let (ok, out, stderr) = cargo_test(&root);
     assert!(
@@ -442,7 +460,6 @@ fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
         "{out}\n{stderr}"
     );
     assert!(!root.join("db.sqlite3").exists());
-    let bin = workspace().join("target/e2e/debug").join(&name);
     let db = format!("sqlite://{}", root.join("db.sqlite3").display());
     let migrate = Command::new(&bin)
         .arg("migrate")
@@ -469,6 +486,12 @@ fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
     );
     let list = get(server.addr, "/tasks/", &[("Host", "localhost")]);
     assert!(list.body.contains("No tasks."), "{}", list.body);
+    let flight = get(server.addr, "/flights/1", &[("Host", "localhost")]);
+    assert!(
+        flight.body.contains("<li>Origin: New York (JFK)</li>"),
+        "{}",
+        flight.body
+    );
     let form = get(server.addr, "/tasks/add", &[("Host", "localhost")]);
     let csrf_cookie = form
         .header("set-cookie")

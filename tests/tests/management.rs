@@ -105,7 +105,7 @@ fn the_banner_is_runserver_s() {
     let out = server.stdout();
     // The demo applies its migrations first (AUTO_MIGRATE), then Django's banner.
     assert!(
-        out.starts_with("Operations to perform:\n  Apply all migrations: auth, sessions\nRunning migrations:\n  Applying auth.0001_initial... OK\n  Applying sessions.0001_initial... OK\n"),
+        out.starts_with("Operations to perform:\n  Apply all migrations: auth, flights, sessions\nRunning migrations:\n  Applying auth.0001_initial... OK\n  Applying sessions.0001_initial... OK\n  Applying flights.0001_initial... OK\n  Applying flights.0002_passenger_booking... OK\n  Applying flights.0003_seed... OK\n  Applying flights.0004_flight_capacity... OK\n"),
         "{out}"
     );
     assert!(
@@ -131,7 +131,7 @@ fn check_showurls_help_and_unknown_commands() {
     assert_eq!(code, 0);
     assert_eq!(
         out,
-        "/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n/tasks/\tdemo::tasks::views::index\ttasks:index\n/tasks/add\tdemo::tasks::views::add\ttasks:add\n/tasks/files\tdemo::tasks::views::files\ttasks:files\n/users/\tdemo::users::views::index\tusers:index\n/users/login\tdemo::users::views::login_view\tusers:login\n/users/logout\tdemo::users::views::logout_view\tusers:logout\n"
+        "/flights/\tdemo::flights::views::index\tflights:index\n/flights/<int:flight_id>\tdemo::flights::views::flight\tflights:flight\n/flights/<int:flight_id>/book\tdemo::flights::views::book\tflights:book\n/flights/api/<int:flight_id>\tdemo::flights::views::api\tflights:api\n/hello/\tdemo::hello::views::index\thello:index\n/hello/<str:name>\tdemo::hello::views::greet\thello:greet\n/newyear/\tdemo::newyear::views::index\tnewyear:index\n/tasks/\tdemo::tasks::views::index\ttasks:index\n/tasks/add\tdemo::tasks::views::add\ttasks:add\n/tasks/files\tdemo::tasks::views::files\ttasks:files\n/users/\tdemo::users::views::index\tusers:index\n/users/login\tdemo::users::views::login_view\tusers:login\n/users/logout\tdemo::users::views::logout_view\tusers:logout\n"
     );
     let (code, out, _) = run(&["help"], &[]);
     assert_eq!(code, 0);

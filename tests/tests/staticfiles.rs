@@ -14,19 +14,6 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("reference/staticfiles")
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// A project folder with the fixture's static files, its STATIC_ROOT inside.
 struct Project {
     dir: TempDir,
@@ -35,8 +22,8 @@ struct Project {
 impl Project {
     fn new() -> Project {
         let dir = TempDir::new("collect");
-        copy_tree(&fixture().join("static"), &dir.0.join("static"));
-        copy_tree(&fixture().join("src"), &dir.0.join("src"));
+        manouche_tests::support::copy_tree(&fixture().join("static"), &dir.0.join("static"));
+        manouche_tests::support::copy_tree(&fixture().join("src"), &dir.0.join("src"));
         std::fs::write(
             dir.0.join("settings.toml"),
             "DEBUG = false\nSECRET_KEY = \"collectstatic-test-key-0123456789abcdef0123456789\"\nALLOWED_HOSTS = [\"127.0.0.1\"]\nSTATIC_ROOT = \"collected\"\n",

@@ -53,6 +53,18 @@ impl<DB: diesel::backend::Backend> MigrationSource<DB> for Migrations {
     }
 }
 
+/// An app's migrations folder as `makemigrations` writes it (`app_config!` embeds it):
+/// SQL for each database, and the models as those migrations leave them.
+#[derive(Debug, Clone, Copy)]
+pub struct MigrationSet {
+    /// The folder, as found when compiling (`makemigrations` writes there).
+    pub folder: &'static str,
+    /// The migrations for a database.
+    pub source: fn(Backend) -> Migrations,
+    /// `state.json`, once there is a migration.
+    pub state: Option<&'static str>,
+}
+
 /// The sessions app's migrations (the `manouche_session` table).
 pub const SESSIONS: Migrations = manouche_macros::migrations!("migrations/sessions");
 

@@ -2,7 +2,12 @@
 //! folder) or PostgreSQL (`DATABASE_URL=postgres://…`), behind one connection pool. Queries
 //! run on tokio's blocking threads, never on the async workers.
 
+pub mod autodetector;
 pub mod migrations;
+pub mod models;
+pub mod schema_editor;
+
+pub use models::{AppConfig, Model};
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! `showurls`, `help`, and the project's own commands).
 
 mod dbshell;
+pub mod makemigrations;
 pub mod migrate;
 mod runserver;
 mod staticfiles;
@@ -30,7 +31,7 @@ struct Builtin<U> {
 type Run<U> = fn(&Project<U>, &[String], &str) -> Result<(), CommandError>;
 
 /// Every built-in command, by app and then by name, as Django's `help` lists them.
-fn builtins<U: UrlConf>() -> [Builtin<U>; 14] {
+fn builtins<U: UrlConf>() -> [Builtin<U>; 15] {
     [
         Builtin {
             app: "manouche",
@@ -55,11 +56,24 @@ fn builtins<U: UrlConf>() -> [Builtin<U>; 14] {
         },
         Builtin {
             app: "manouche",
+            name: "makemigrations",
+            usage: "makemigrations [app…] [--check] [--dry-run] [--empty] [--noinput] [--name NAME] [--default VALUE]",
+            about: "Writes the next migration of each app whose models changed (SQL for SQLite and PostgreSQL, and the new state).",
+            run: |project, args, _| {
+                makemigrations::makemigrations(project.apps(), &project.migrations(), args)
+            },
+        },
+        Builtin {
+            app: "manouche",
             name: "migrate",
             usage: "migrate [app] [migration]",
             about: "Applies the framework's and every app's pending migrations; with an app, takes it to a migration (zero unapplies all).",
-            run: |project, args, _| {
-                migrate::migrate_command(&project.settings()?, &project.migrations(), args)
+            run: |project, args, prog| {
+                migrate::migrate_command(&project.settings()?, &project.migrations(), args)?;
+                if let Some(warning) = makemigrations::changes_warning(project.apps(), prog) {
+                    println!("  {warning}");
+                }
+                Ok(())
             },
         },
         Builtin {
@@ -267,6 +281,16 @@ pub(crate) fn report(warnings: &[(&str, String)]) -> String {
 fn check<U: UrlConf>(project: &Project<U>, args: &[String]) -> Result<(), CommandError> {
     let settings = project.settings()?;
     let mut warnings = system_warnings(&settings);
+    let changed = makemigrations::apps_with_changes(project.apps());
+    if !changed.is_empty() {
+        warnings.push((
+            "manouche.W003",
+            format!(
+                "Your models have changes that are not yet reflected in a migration (app(s): {}). Run makemigrations, then migrate.",
+                changed.join(", ")
+            ),
+        ));
+    }
     if args.iter().any(|a| a == "--deploy") {
         warnings.extend(
             deploy_warnings(&settings)

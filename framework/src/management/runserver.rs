@@ -107,6 +107,9 @@ pub(super) fn run<U: UrlConf>(
     {
         println!("{warning}");
     }
+    if let Some(warning) = super::makemigrations::changes_warning(project.apps(), prog) {
+        println!("\n{warning}");
+    }
     let bind = format!("{addr}:{port}");
     let socket: SocketAddr = match tokio_free_resolve(&bind) {
         Some(s) => s,

@@ -1,0 +1,14 @@
+// ANCHOR: all
+use manouche::{app, urlpatterns};
+
+use super::views;
+
+app!(name = "flights");
+
+urlpatterns! {
+    path("", views::index, name = "index"),
+    path("<int:flight_id>", views::flight, name = "flight"),
+    path("<int:flight_id>/book", views::book, name = "book"),
+    path("api/<int:flight_id>", views::api, name = "api"),
+}
+// ANCHOR_END: all
