@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 pub const APPS_MARKER: &str = "// manouche:apps (startapp adds each app here)";
 /// Where the new app's URLconf is included.
 pub const INCLUDES_MARKER: &str = "// manouche:includes (startapp adds each app's URLconf here)";
+/// Where the new app is installed in the project (`.app(&tasks::CONFIG)`).
+pub const INSTALLED_MARKER: &str = "// manouche:installed (startapp installs each app here)";
 
 /// The manouche dependency line: this checkout's framework when the CLI runs from one (so it
 /// builds offline), the published version otherwise.
@@ -69,7 +71,7 @@ pub fn start_project(name: &str, dir: &Path) -> Result<(), String> {
         (
             "src/lib.rs",
             format!(
-                "//! The {name} project (Django's settings.py and urls.py): a library, so that its\n//! tests in tests/ can use it.\n\npub mod urls;\npub mod views;\n\n// INSTALLED_APPS: each app is a module.\n{APPS_MARKER}\n\n/// The project: its folder (where settings.toml is), its root URLconf, its commands.\npub fn project() -> manouche::Project<urls::UrlConf> {{\n    manouche::Project::new(env!(\"CARGO_MANIFEST_DIR\"))\n}}\n"
+                "//! The {name} project (Django's settings.py and urls.py): a library, so that its\n//! tests in tests/ can use it.\n\npub mod urls;\npub mod views;\n\n// INSTALLED_APPS: each app is a module.\n{APPS_MARKER}\n\n/// The project: its folder (where settings.toml is), its root URLconf, its commands.\npub fn project() -> manouche::Project<urls::UrlConf> {{\n    manouche::Project::new(env!(\"CARGO_MANIFEST_DIR\"))\n        {INSTALLED_MARKER}\n}}\n"
             ),
         ),
         (
@@ -147,7 +149,13 @@ pub fn start_app(name: &str, root: &Path) -> Result<(), String> {
     let files: Vec<(String, String)> = vec![
         (
             "mod.rs".into(),
-            format!("//! The {name} app.\n\npub mod forms;\npub mod urls;\npub mod views;\n"),
+            format!(
+                "//! The {name} app.\n\npub mod forms;\npub mod models;\npub mod urls;\npub mod views;\n\n// The app as the project installs it (Django's AppConfig): list its models here.\nmanouche::app_config! {{\n    name = \"{name}\",\n    models = [],\n}}\n"
+            ),
+        ),
+        (
+            "models.rs".into(),
+            "//! The app's models: `#[derive(manouche::Model)] pub struct …`, listed in `app_config!`\n//! in mod.rs; then `cargo run -- makemigrations` writes their migrations.\n".into(),
         ),
         (
             "urls.rs".into(),
@@ -176,6 +184,12 @@ pub fn start_app(name: &str, root: &Path) -> Result<(), String> {
         write(&dir.join(path), &content)?;
     }
     let main_text = main_text.replacen(APPS_MARKER, &format!("pub mod {name};\n{APPS_MARKER}"), 1);
+    // Projects made before the marker existed install their apps by hand.
+    let main_text = main_text.replacen(
+        INSTALLED_MARKER,
+        &format!(".app(&{name}::CONFIG)\n        {INSTALLED_MARKER}"),
+        1,
+    );
     let urls_text = urls_text.replacen(
         INCLUDES_MARKER,
         &format!("path(\"{name}/\", include(crate::{name}::urls)),\n    {INCLUDES_MARKER}"),

@@ -310,3 +310,69 @@ pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// A fresh PostgreSQL database, dropped at the end.
+pub struct PgDatabase {
+    admin: String,
+    name: String,
+    /// Its URL.
+    pub url: String,
+}
+
+impl PgDatabase {
+    /// A new empty database on the test server (MANOUCHE_TEST_POSTGRES's).
+    pub fn create() -> PgDatabase {
+        use manouche::diesel::{Connection, RunQueryDsl};
+        // The server of the test database the other PostgreSQL tests use.
+        let test_db = std::env::var("MANOUCHE_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let server = test_db
+            .rsplit_once('/')
+            .map_or(test_db.as_str(), |(s, _)| s)
+            .to_string();
+        let admin = format!("{server}/postgres");
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("manouche_migrate_{}_{n}", std::process::id());
+        let mut conn = manouche::diesel::PgConnection::establish(&admin)
+            .expect("PostgreSQL on 127.0.0.1:5432");
+        manouche::diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        manouche::diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .unwrap();
+        let url = format!("{server}/{name}");
+        PgDatabase { admin, name, url }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        use manouche::diesel::{Connection, RunQueryDsl};
+        if let Ok(mut conn) = manouche::diesel::PgConnection::establish(&self.admin) {
+            let _ = manouche::diesel::sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn);
+        }
+    }
+}
+
+/// Runs a command with `input` typed on its stdin; its output.
+pub fn run_with_input(command: &mut Command, input: &str) -> std::process::Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}

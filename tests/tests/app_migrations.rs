@@ -204,56 +204,9 @@ fn which(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-/// A fresh PostgreSQL database, dropped at the end.
-struct PgDatabase {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    fn new() -> PgDatabase {
-        use manouche::diesel::Connection;
-        // The server of the test database the other PostgreSQL tests use.
-        let test_db = std::env::var("MANOUCHE_TEST_POSTGRES")
-            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        let server = test_db
-            .rsplit_once('/')
-            .map_or(test_db.as_str(), |(s, _)| s)
-            .to_string();
-        let admin = format!("{server}/postgres");
-        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let name = format!("manouche_migrate_{}_{n}", std::process::id());
-        let mut conn =
-            diesel::PgConnection::establish(&admin).expect("PostgreSQL on 127.0.0.1:5432");
-        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name}"))
-            .execute(&mut conn)
-            .unwrap();
-        diesel::sql_query(format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .unwrap();
-        let url = format!("{server}/{name}");
-        PgDatabase { admin, name, url }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        use manouche::diesel::Connection;
-        if let Ok(mut conn) = diesel::PgConnection::establish(&self.admin) {
-            let _ = diesel::sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ))
-            .execute(&mut conn);
-        }
-    }
-}
-
 #[test]
 fn four_processes_migrating_one_postgresql_database_apply_each_migration_once() {
-    let db = PgDatabase::new();
+    let db = manouche_tests::support::PgDatabase::create();
     let children: Vec<_> = (0..4)
         .map(|_| {
             Command::new(SITE)
@@ -291,7 +244,7 @@ fn a_migration_that_fails_half_way_leaves_nothing_behind() {
         app: "half",
         source: |_| manouche::migrations!("reference/migrations/half"),
     }];
-    let pg = PgDatabase::new();
+    let pg = manouche_tests::support::PgDatabase::create();
     for url in [fresh_sqlite_url(), pg.url.clone()] {
         let db = manouche::db::Database::open(&url, std::path::Path::new(".")).unwrap();
         let err = migrate_app(&db, &apps, &apps[0], &Target::Latest, |_, _, _| {}).unwrap_err();

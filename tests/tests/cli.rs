@@ -521,3 +521,201 @@ fn the_book_followed_in_a_new_project_builds_tests_and_serves_the_lecture() {
     );
     assert!(list.body.contains("<li>Buy milk</li>"), "{}", list.body);
 }
+
+/// The project's own binary, built in target/e2e: its output and status, with `input` typed.
+fn project_command(
+    root: &Path,
+    name: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: &str,
+) -> (bool, String, String) {
+    let bin = workspace().join("target/e2e/debug").join(name);
+    let out = manouche_tests::support::run_with_input(
+        Command::new(bin)
+            .args(args)
+            .envs(env.iter().copied())
+            .current_dir(root),
+        input,
+    );
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// One text value a query selects, through manouche's own pool.
+fn select_text(url: &str, root: &Path, sql: &str) -> String {
+    use manouche::diesel::RunQueryDsl;
+    let db = manouche::db::Database::open(url, root).unwrap();
+    let mut conn = db.connection().unwrap();
+    manouche::diesel::select(manouche::diesel::dsl::sql::<
+        manouche::diesel::sql_types::Text,
+    >(sql))
+    .get_result::<String>(&mut *conn)
+    .unwrap()
+}
+
+fn execute_sql(url: &str, root: &Path, sql: &str) {
+    use manouche::diesel::RunQueryDsl;
+    let db = manouche::db::Database::open(url, root).unwrap();
+    let mut conn = db.connection().unwrap();
+    manouche::diesel::sql_query(sql)
+        .execute(&mut *conn)
+        .unwrap();
+}
+
+const TASK_V1: &str = "use manouche::Model;\n\n/// A task.\n#[derive(Debug, Model)]\npub struct Task {\n    pub id: i64,\n    #[field(max_length = 50)]\n    pub name: String,\n    pub price: i32,\n}\n";
+const TASK_V2: &str = "use manouche::Model;\n\n/// A task.\n#[derive(Debug, Model)]\npub struct Task {\n    pub id: i64,\n    #[field(max_length = 80)]\n    pub name: String,\n    pub price_cents: i32,\n    pub stock: i32,\n    pub note: Option<String>,\n}\n";
+
+#[test]
+fn a_model_edited_in_a_new_project_migrates_forward_and_back_on_both_databases() {
+    let name = "modelled_site";
+    let root = new_project(name);
+    let set_model = |text: &str| {
+        std::fs::write(root.join("src/tasks/models.rs"), text).unwrap();
+        let config = root.join("src/tasks/mod.rs");
+        let mod_rs = std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("models = [],", "models = [models::Task],");
+        std::fs::write(config, mod_rs).unwrap();
+        cargo_build(&root);
+    };
+    let run = |args: &[&str], env: &[(&str, &str)], input: &str| {
+        project_command(&root, name, args, env, input)
+    };
+    set_model(TASK_V1);
+    let (ok, out, err) = run(&["makemigrations"], &[], "");
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("Migrations for 'tasks':\n"), "{out}");
+    assert!(
+        out.contains("_0001_initial\n    + Create model Task\n"),
+        "{out}"
+    );
+    cargo_build(&root);
+    let (ok, out, _) = run(&["makemigrations", "--check"], &[], "");
+    assert!(ok && out.contains("No changes detected"), "{out}");
+
+    // SQLite: the first migration, a row, then the edited model.
+    let sqlite = format!("sqlite://{}", root.join("db.sqlite3").display());
+    let on_sqlite = [("DATABASE_URL", sqlite.as_str())];
+    let (ok, out, err) = run(&["migrate"], &on_sqlite, "");
+    assert!(
+        ok && out.contains("Applying tasks.0001_initial... OK"),
+        "{out}{err}"
+    );
+    execute_sql(
+        &sqlite,
+        &root,
+        "INSERT INTO tasks_task (name, price) VALUES ('milk', 120)",
+    );
+    set_model(TASK_V2);
+    // The server, check and migrate say the models changed without a migration.
+    let (_, out, _) = run(&["check"], &[], "");
+    assert!(
+        out.contains(
+            "Your models have changes that are not yet reflected in a migration (app(s): tasks)"
+        ),
+        "{out}"
+    );
+    // --noinput does not guess whether price became price_cents: nothing is written.
+    let (ok, _, err) = run(&["makemigrations", "--noinput"], &[], "");
+    assert!(!ok);
+    assert!(
+        err.contains("task.price may have been renamed to task.price_cents"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(root.join("src/tasks/migrations/sqlite"))
+            .unwrap()
+            .count(),
+        1
+    );
+    // Asked: yes, a rename; a one-off default of 7 for the new stock column.
+    let (ok, out, err) = run(&["makemigrations"], &[], "y\n1\n7\n");
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("Was task.price renamed to task.price_cents (a IntegerField)? [y/N]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("It is impossible to add a non-nullable field 'stock' to task without specifying a default."),
+        "{out}"
+    );
+    for line in [
+        "    ~ Alter field name on task\n",
+        "    ~ Rename field price on task to price_cents\n",
+        "    + Add field stock to task\n",
+        "    + Add field note to task\n",
+    ] {
+        assert!(out.contains(line), "{line:?} in {out}");
+    }
+    cargo_build(&root);
+    let (ok, out, err) = run(&["migrate"], &on_sqlite, "");
+    assert!(ok && out.contains("Applying tasks.0002_"), "{out}{err}");
+    assert_eq!(
+        select_text(
+            &sqlite,
+            &root,
+            "(SELECT name || '|' || price_cents || '|' || stock || '|' || coalesce(note, '-') FROM tasks_task)"
+        ),
+        "milk|120|7|-"
+    );
+    // The longer name fits now (SQLite remade the table with varchar(80)).
+    let (ok, out, _) = run(&["makemigrations", "--check"], &[], "");
+    assert!(ok && out.contains("No changes detected"), "{out}");
+    // Back: 0002's down.sql, then 0001's.
+    let (ok, out, err) = run(&["migrate", "tasks", "0001"], &on_sqlite, "");
+    assert!(ok && out.contains("Unapplying tasks.0002_"), "{out}{err}");
+    assert_eq!(
+        select_text(
+            &sqlite,
+            &root,
+            "(SELECT name || '|' || price FROM tasks_task)"
+        ),
+        "milk|120"
+    );
+    let (ok, out, err) = run(&["migrate", "tasks", "zero"], &on_sqlite, "");
+    assert!(
+        ok && out.contains("Unapplying tasks.0001_initial... OK"),
+        "{out}{err}"
+    );
+    assert_eq!(
+        select_text(
+            &sqlite,
+            &root,
+            "(SELECT CAST(count(*) AS TEXT) FROM sqlite_master WHERE name = 'tasks_task')"
+        ),
+        "0"
+    );
+
+    // PostgreSQL: the same migrations, a row kept through the second.
+    let pg = manouche_tests::support::PgDatabase::create();
+    let on_pg = [("DATABASE_URL", pg.url.as_str())];
+    let (ok, out, err) = run(&["migrate", "tasks", "0001"], &on_pg, "");
+    assert!(
+        ok && out.contains("Applying tasks.0001_initial... OK"),
+        "{out}{err}"
+    );
+    execute_sql(
+        &pg.url,
+        &root,
+        "INSERT INTO tasks_task (name, price) VALUES ('bread', 250)",
+    );
+    let (ok, out, err) = run(&["migrate"], &on_pg, "");
+    assert!(ok && out.contains("Applying tasks.0002_"), "{out}{err}");
+    assert_eq!(
+        select_text(
+            &pg.url,
+            &root,
+            "(SELECT name || '|' || price_cents || '|' || stock || '|' || coalesce(note, '-') FROM tasks_task)"
+        ),
+        "bread|250|7|-"
+    );
+    let (ok, out, err) = run(&["migrate", "tasks", "zero"], &on_pg, "");
+    assert!(
+        ok && out.contains("Unapplying tasks.0001_initial... OK"),
+        "{out}{err}"
+    );
+}

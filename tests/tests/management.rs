@@ -293,23 +293,13 @@ fn settings_accepted_but_not_used_yet_are_a_check_warning_not_silence() {
 fn createsuperuser_and_changepassword_as_djangos() {
     let db = manouche_tests::support::fresh_sqlite_url();
     let run_on = |args: &[&str], env: &[(&str, &str)], input: &str| {
-        use std::io::Write;
-        let mut child = Command::new(DEMO)
-            .args(args)
-            .env("DATABASE_URL", &db)
-            .envs(env.iter().copied())
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = manouche_tests::support::run_with_input(
+            Command::new(DEMO)
+                .args(args)
+                .env("DATABASE_URL", &db)
+                .envs(env.iter().copied()),
+            input,
+        );
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),

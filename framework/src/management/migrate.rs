@@ -12,8 +12,13 @@ fn database(settings: &Settings) -> Result<Database, CommandError> {
 /// `migrate`: applies pending migrations, printing as Django does.
 pub fn migrate(settings: &Settings, apps: &[AppMigrations]) -> Result<(), CommandError> {
     let db = database(settings)?;
-    // Django lists the apps sorted; they are applied in the project's order.
-    let mut names: Vec<&str> = apps.iter().map(|a| a.app).collect();
+    // Django lists the apps that have migrations, sorted; they are applied in the project's
+    // order.
+    let mut names: Vec<&str> = apps
+        .iter()
+        .filter(|a| !(a.source)(db.backend()).sql().is_empty())
+        .map(|a| a.app)
+        .collect();
     names.sort_unstable();
     println!("Operations to perform:");
     println!("  Apply all migrations: {}", names.join(", "));
