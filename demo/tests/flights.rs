@@ -104,4 +104,72 @@ async fn a_full_flight_an_unknown_passenger_and_a_bad_form_are_refused() {
         404
     );
 }
+
+// ANCHOR: forms
+#[manouche::test]
+async fn a_model_form_with_foreign_key_selects_and_a_unique_code() {
+    let mut client = Client::new(&demo::project());
+    let page = client.get("/flights/new").await;
+    // A foreign key is a <select> of the airports, Django's "---------" first.
+    page.assert_contains("<select name=\"origin_id\" required id=\"id_origin_id\">");
+    page.assert_contains("<option value=\"\" selected>---------</option>");
+    page.assert_contains("<option value=\"3\">Paris (CDG)</option>");
+    page.assert_contains("<label for=\"id_origin_id\">Origin:</label>");
+
+    let added = client
+        .post(
+            "/flights/new",
+            &[
+                ("origin_id", "3"),
+                ("destination_id", "6"),
+                ("duration", "745"),
+                ("capacity", "300"),
+            ],
+        )
+        .await;
+    added.assert_redirects("/flights/7");
+    client
+        .get("/flights/7")
+        .await
+        .assert_contains("<li>Origin: Paris (CDG)</li>");
+
+    // An airport that is not there is the select's error, not a database error.
+    let missing = client
+        .post(
+            "/flights/new",
+            &[
+                ("origin_id", "99"),
+                ("destination_id", "6"),
+                ("duration", "745"),
+                ("capacity", "300"),
+            ],
+        )
+        .await;
+    assert_eq!(missing.status(), 200);
+    missing
+        .assert_contains("Select a valid choice. That choice is not one of the available choices.");
+
+    // A code already taken is the form's error, as Django's validate_unique says it.
+    let taken = client
+        .post(
+            "/flights/airports/new",
+            &[("code", "JFK"), ("city", "Queens")],
+        )
+        .await;
+    assert_eq!(taken.status(), 200);
+    taken.assert_contains("Airport with this Code already exists.");
+    taken.assert_contains("value=\"Queens\"");
+    let fresh = client
+        .post(
+            "/flights/airports/new",
+            &[("code", "SFO"), ("city", "San Francisco")],
+        )
+        .await;
+    fresh.assert_redirects("/flights/new");
+    client
+        .get("/flights/new")
+        .await
+        .assert_contains("<option value=\"9\">San Francisco (SFO)</option>");
+}
+// ANCHOR_END: forms
 // ANCHOR_END: all

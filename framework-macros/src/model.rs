@@ -107,6 +107,12 @@ fn type_name(ty: &Type) -> String {
     }
 }
 
+/// Whether two paths are written alike (`syn::Path` compares only with syn's
+/// `extra-traits`).
+fn same_path(a: &Path, b: &Path) -> bool {
+    quote!(#a).to_string() == quote!(#b).to_string()
+}
+
 /// `FlightBooking` → `flight_booking`.
 pub fn snake_case(name: &str) -> String {
     let mut out = String::new();
@@ -324,6 +330,8 @@ struct ModelAttrs {
     app: Option<LitStr>,
     table: Option<LitStr>,
     unique_together: Vec<Vec<Ident>>,
+    form: Option<Ident>,
+    form_fields: Option<Vec<Ident>>,
 }
 
 fn model_attrs(input: &DeriveInput) -> syn::Result<ModelAttrs> {
@@ -340,9 +348,17 @@ fn model_attrs(input: &DeriveInput) -> syn::Result<ModelAttrs> {
                 let names = content
                     .parse_terminated(<Ident as syn::parse::Parse>::parse, syn::Token![,])?;
                 a.unique_together.push(names.into_iter().collect());
+            } else if meta.path.is_ident("form") {
+                a.form = Some(meta.value()?.parse()?);
+            } else if meta.path.is_ident("form_fields") {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let names =
+                    content.parse_terminated(<Ident as syn::parse::Parse>::parse, syn::Token![,])?;
+                a.form_fields = Some(names.into_iter().collect());
             } else {
                 return Err(meta.error(
-                    "unknown model option; #[model(…)] takes: app, table, unique_together(a, b)",
+                    "unknown model option; #[model(…)] takes: app, table, unique_together(a, b), form = FormName, form_fields(a, b)",
                 ));
             }
             Ok(())
@@ -523,7 +539,11 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
         let (path, _) = c.foreign_key.as_ref()?;
         let same = columns
             .iter()
-            .filter(|o| o.foreign_key.as_ref().is_some_and(|(p, _)| p == path))
+            .filter(|o| {
+                o.foreign_key
+                    .as_ref()
+                    .is_some_and(|(p, _)| same_path(p, path))
+            })
             .count();
         if same != 1 {
             return None;
@@ -554,7 +574,7 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
     let mut targets: Vec<&Path> = Vec::new();
     for c in &columns {
         if let Some((path, _)) = &c.foreign_key
-            && !targets.contains(&path)
+            && !targets.iter().any(|t| same_path(t, path))
             && !path.is_ident(name)
         {
             targets.push(path);
@@ -568,7 +588,11 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
         }
         let linked: Vec<&Column> = columns
             .iter()
-            .filter(|c| c.foreign_key.as_ref().is_some_and(|(p, _)| p == *path))
+            .filter(|c| {
+                c.foreign_key
+                    .as_ref()
+                    .is_some_and(|(p, _)| same_path(p, path))
+            })
             .collect();
         let join = match linked.as_slice() {
             [one] => {
@@ -736,14 +760,176 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
         }
     };
 
+    let form = match &attrs.form {
+        Some(form_name) => model_form(name, vis, form_name, &attrs, &rest)?,
+        None => quote!(),
+    };
+
     Ok(quote! {
         #table
         #new_struct
+        #form
         #diesel_impls
         #(#belongs)*
         #(#links)*
         #helpers
         #insert
         #model_impl
+    })
+}
+
+/// A field's label as Django's: a foreign key's without `_id`, `_` as spaces, capitalised.
+fn label_of(c: &Column) -> String {
+    let name = c.ident.to_string();
+    let name = match (&c.foreign_key, name.strip_suffix("_id")) {
+        (Some(_), Some(stem)) => stem.to_owned(),
+        _ => name,
+    };
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// `#[model(form = FlightForm)]`: Django's ModelForm, a `#[derive(Form)]` struct of the
+/// model's fields (or `form_fields(…)`), with `ModelForm` to load the foreign keys' choices
+/// and save the row.
+fn model_form(
+    model: &Ident,
+    vis: &syn::Visibility,
+    form_name: &Ident,
+    attrs: &ModelAttrs,
+    insertable: &[&Column],
+) -> syn::Result<TokenStream> {
+    let d = quote!(::manouche::diesel);
+    let chosen: Vec<&Column> = match &attrs.form_fields {
+        Some(names) => {
+            let mut out = Vec::new();
+            for n in names {
+                match insertable.iter().find(|c| c.ident == *n) {
+                    Some(c) => out.push(*c),
+                    None => {
+                        return Err(syn::Error::new(
+                            n.span(),
+                            format!(
+                                "`{n}` is not a field of {model} a form can set (the key the database numbers is not)"
+                            ),
+                        ));
+                    }
+                }
+            }
+            out
+        }
+        None => insertable.to_vec(),
+    };
+    let mut fields = Vec::new();
+    for c in &chosen {
+        if matches!(c.kind, Kind::Date | Kind::DateTime) {
+            return Err(syn::Error::new(
+                c.ident.span(),
+                format!(
+                    "a form cannot hold the date field `{}` yet: leave it out with form_fields(…)",
+                    c.ident
+                ),
+            ));
+        }
+        let (ident, ty) = (&c.ident, &c.ty);
+        let label = label_of(c);
+        let mut opts = vec![quote!(label = #label)];
+        if let Kind::Char(n) = c.kind {
+            let n = n as usize;
+            opts.push(quote!(max_length = #n));
+        }
+        if c.kind == Kind::Text {
+            opts.push(quote!(widget = "textarea"));
+        }
+        if c.foreign_key.is_some() {
+            opts.push(quote!(widget = "select"));
+            opts.push(quote!(error_messages(
+                invalid = "Select a valid choice. That choice is not one of the available choices."
+            )));
+        }
+        fields.push(quote! {
+            #[field(#(#opts),*)]
+            pub #ident: #ty,
+        });
+    }
+    // The fields the form leaves out take their default, or NULL.
+    let mut filled = Vec::new();
+    for c in insertable {
+        let ident = &c.ident;
+        if chosen.iter().any(|k| k.ident == *ident) {
+            filled.push(quote!(#ident: ::core::clone::Clone::clone(&self.#ident)));
+            continue;
+        }
+        let value = match (&c.default, c.null) {
+            (Some(Lit::Str(s)), _) => quote!(::std::string::String::from(#s)),
+            (Some(lit), _) => quote!(#lit),
+            (None, true) => quote!(::core::option::Option::None),
+            (None, false) => {
+                return Err(syn::Error::new(
+                    c.ident.span(),
+                    format!(
+                        "{form_name} leaves out `{ident}`, which has no default: add it to form_fields(…) or give it #[field(default = …)]"
+                    ),
+                ));
+            }
+        };
+        filled.push(quote!(#ident: #value));
+    }
+    let updates = chosen.iter().map(|c| {
+        let ident = &c.ident;
+        quote!(row.#ident = ::core::clone::Clone::clone(&self.#ident);)
+    });
+    let choices = chosen.iter().filter_map(|c| {
+        let (path, _) = c.foreign_key.as_ref()?;
+        let name = c.ident.to_string();
+        Some(quote! {
+            {
+                let mut choices = ::std::vec![(::std::string::String::new(), ::std::string::String::from("---------"))];
+                for row in <#path>::all(conn)? {
+                    choices.push((
+                        ::std::string::ToString::to_string(#d::Identifiable::id(&row)),
+                        ::std::string::ToString::to_string(&row),
+                    ));
+                }
+                out.push((#name, choices));
+            }
+        })
+    });
+    let new_name = format_ident!("New{}", model);
+    let doc = format!(
+        "A form of [`{model}`]'s fields (Django's ModelForm): `bound.load_choices(c)` fills its selects, `bound.save(c)` inserts the row."
+    );
+    Ok(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, ::manouche::Form)]
+        #vis struct #form_name {
+            #(#fields)*
+        }
+
+        impl ::manouche::forms::ModelForm for #form_name {
+            type Model = #model;
+
+            fn load_choices(
+                conn: &mut ::manouche::db::AnyConnection,
+            ) -> #d::QueryResult<::manouche::forms::FieldChoices> {
+                #[allow(unused_mut)]
+                let mut out = ::std::vec::Vec::new();
+                #(#choices)*
+                ::core::result::Result::Ok(out)
+            }
+
+            fn insert(&self, conn: &mut ::manouche::db::AnyConnection) -> #d::QueryResult<#model> {
+                #new_name { #(#filled),* }.insert(conn)
+            }
+
+            fn update(&self, conn: &mut ::manouche::db::AnyConnection, row: &mut #model) -> #d::QueryResult<()> {
+                #(#updates)*
+                row.save(conn)
+            }
+        }
     })
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The load benchmark in one command: raw hyper, axum, the demo (hello:greet and the tasks
-# index with a 10-task session in SQLite), a hand-written axum + askama + diesel program and
-# Django 5.2 under gunicorn, each pinned to one core under wrk pinned to the other.
+# The load benchmark in one command: raw hyper, axum, the demo (hello:greet, the tasks
+# index with a 10-task session in SQLite, and the flight page with its passengers),
+# hand-written axum + askama + diesel programs for the last two, and Django 5.2 under gunicorn, each pinned to one core under wrk pinned to the other.
 # Arguments go to manouche-bench (--runs N, --seconds S, --connections C).
 # MANOUCHE_BENCH_NO_DJANGO=1 leaves Django out (no Python packages are installed then).
 set -euo pipefail

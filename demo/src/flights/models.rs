@@ -4,8 +4,9 @@
 use manouche::Model;
 
 // ANCHOR: airport
-/// An airport: its code and its city.
+/// An airport: its code and its city. `AirportForm` is its ModelForm.
 #[derive(Debug, Clone, PartialEq, Model)]
+#[model(form = AirportForm)]
 pub struct Airport {
     /// The key the database numbers (Django's automatic `id`).
     pub id: i64,
@@ -26,8 +27,9 @@ impl std::fmt::Display for Airport {
 // ANCHOR_END: airport
 
 // ANCHOR: flight
-/// A flight from one airport to another.
+/// A flight from one airport to another. `FlightForm` is its ModelForm.
 #[derive(Debug, Clone, PartialEq, Model)]
+#[model(form = FlightForm)]
 pub struct Flight {
     /// The key.
     pub id: i64,

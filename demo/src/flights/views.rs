@@ -1,11 +1,12 @@
 // ANCHOR: all
 use manouche::db::AnyConnection;
 use manouche::diesel::prelude::*;
+use manouche::forms::ModelForm;
 use manouche::messages;
 use manouche::prelude::*;
 use manouche::serde_json;
 
-use super::models::{Airport, Booking, Flight, NewBooking, Passenger};
+use super::models::{Airport, AirportForm, Booking, Flight, FlightForm, NewBooking, Passenger};
 use super::models::{airport, booking, passenger};
 
 /// A flight with its airports, as the pages show it.
@@ -190,6 +191,43 @@ pub async fn book(request: &mut Request, flight_id: i64) -> Result<Response> {
     Ok(redirect(url!("flights:flight", flight_id = flight_id)?))
 }
 // ANCHOR_END: book
+
+// ANCHOR: new
+#[derive(Template)]
+#[template(path = "flights/new.html")]
+struct NewFlightPage {
+    form: Bound<FlightForm>,
+}
+
+/// `flights:new`: a flight from a ModelForm, its airports picked in `<select>`s of the
+/// airports in the table (Django's `ModelChoiceField`).
+#[view]
+pub async fn new_flight(request: &mut Request) -> Result<Response> {
+    let (form, saved) = FlightForm::submit(request).await?;
+    if let Some(flight) = saved {
+        return Ok(redirect(url!("flights:flight", flight_id = flight.id)?));
+    }
+    render(request, NewFlightPage { form })
+}
+
+#[derive(Template)]
+#[template(path = "flights/new_airport.html")]
+struct NewAirportPage {
+    form: Bound<AirportForm>,
+}
+
+/// `flights:new_airport`: an airport from a ModelForm; a code already taken is the form's
+/// error ("Airport with this Code already exists."), as Django's `validate_unique` says.
+#[view]
+pub async fn new_airport(request: &mut Request) -> Result<Response> {
+    let (form, saved) = AirportForm::submit(request).await?;
+    if let Some(airport) = saved {
+        messages::success(request, format!("Added {airport}."))?;
+        return Ok(redirect(url!("flights:new")));
+    }
+    render(request, NewAirportPage { form })
+}
+// ANCHOR_END: new
 
 // ANCHOR: api
 /// `flights:api`: the flight as JSON, for a script (Django's `JsonResponse`); a 404 for an

@@ -62,7 +62,7 @@ pub fn index_name(table: &str, columns: &[&str], suffix: &str) -> String {
     name
 }
 
-fn unique_name(table: &str, column: &str) -> String {
+pub fn unique_name(table: &str, column: &str) -> String {
     index_name(table, &[column], "_uniq")
 }
 

@@ -4,11 +4,13 @@
 //! errors, for re-rendering; [`Bound::cleaned`] gives the typed struct only when all is valid.
 
 mod fields;
+mod model;
 mod render;
 
 use std::fmt::Write;
 
 pub use fields::{Choices, FormValue, clean_choice};
+pub use model::{FieldChoices, ModelForm};
 pub use render::{BoundField, SafeHtml};
 
 use crate::error::Error;
@@ -222,6 +224,7 @@ pub trait Form: Sized {
             data: Some(data),
             errors,
             cleaned,
+            choices: Vec::new(),
         }
     }
 
@@ -248,6 +251,7 @@ pub trait Form: Sized {
             data: None,
             errors: FormErrors::default(),
             cleaned: None,
+            choices: Vec::new(),
         }
     }
 }
@@ -258,6 +262,8 @@ pub struct Bound<F> {
     data: Option<QueryDict>,
     errors: FormErrors,
     cleaned: Option<F>,
+    /// Choices given at run time (a foreign key's rows), by field.
+    choices: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
 impl<F: Form> Bound<F> {
@@ -297,20 +303,47 @@ impl<F: Form> Bound<F> {
         self.data.as_ref()?.get(field)
     }
 
+    /// Gives a select its choices at run time (value, label), e.g. a foreign key's rows.
+    pub fn set_choices(&mut self, field: &'static str, choices: Vec<(String, String)>) {
+        self.choices.retain(|(f, _)| *f != field);
+        self.choices.push((field, choices));
+    }
+
+    /// The choices given to `field` with [`Bound::set_choices`].
+    pub fn choices_of(&self, field: &str) -> Option<&[(String, String)]> {
+        self.choices
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, c)| c.as_slice())
+    }
+
+    /// Adds an error found after cleaning (Django's `add_error`): to `field`, or to the
+    /// whole form with `None`. The form is no longer valid.
+    pub fn add_error(&mut self, field: Option<&'static str>, error: ValidationError) {
+        match field {
+            Some(f) => self.errors.add(f, vec![error]),
+            None => self.errors.add_non_field(error),
+        }
+        self.cleaned = None;
+    }
+
     /// One field, for laying a form out by hand: `{{ form.field("task").label_tag() }}`.
     pub fn field(&self, name: &str) -> Option<BoundField<'_>> {
         let spec = F::fields().iter().find(|f| f.name == name)?;
-        Some(BoundField::new(
+        Some(self.bound_field(spec))
+    }
+
+    fn bound_field(&self, spec: &'static FieldSpec) -> BoundField<'_> {
+        BoundField::new(
             spec,
             self.data.as_ref(),
-            self.errors.get(name),
-        ))
+            self.errors.get(spec.name),
+            self.choices_of(spec.name),
+        )
     }
 
     fn bound_fields(&self) -> impl Iterator<Item = BoundField<'_>> {
-        F::fields()
-            .iter()
-            .map(|spec| BoundField::new(spec, self.data.as_ref(), self.errors.get(spec.name)))
+        F::fields().iter().map(|spec| self.bound_field(spec))
     }
 
     /// Django 5.2's `as_div()`, what `{{ form }}` shows.

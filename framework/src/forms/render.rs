@@ -25,6 +25,7 @@ pub struct BoundField<'a> {
     spec: &'static FieldSpec,
     data: Option<&'a QueryDict>,
     errors: &'a [ValidationError],
+    choices: Option<&'a [(String, String)]>,
 }
 
 impl<'a> BoundField<'a> {
@@ -32,8 +33,14 @@ impl<'a> BoundField<'a> {
         spec: &'static FieldSpec,
         data: Option<&'a QueryDict>,
         errors: &'a [ValidationError],
+        choices: Option<&'a [(String, String)]>,
     ) -> Self {
-        BoundField { spec, data, errors }
+        BoundField {
+            spec,
+            data,
+            errors,
+            choices,
+        }
     }
 
     /// The field's name.
@@ -160,7 +167,10 @@ impl<'a> BoundField<'a> {
         if checked {
             attrs.push_str(" checked");
         }
-        let choices = (spec.choices)();
+        let choices = match self.choices {
+            Some(given) => given.to_vec(),
+            None => (spec.choices)(),
+        };
         // Django: a select is `required` only when its first choice is an empty placeholder.
         let uses_required = match spec.widget {
             Widget::Select => choices.first().is_some_and(|(v, _)| v.is_empty()),
@@ -184,10 +194,11 @@ impl<'a> BoundField<'a> {
         let _ = write!(attrs, " id=\"{id}\"");
         SafeHtml(match spec.widget {
             Widget::Select => {
-                let selected = self.value();
+                // Django's Select shows no value as "", so an empty choice is selected.
+                let selected = self.value().unwrap_or("");
                 let mut out = format!("<select{attrs}>\n");
                 for (v, label) in &choices {
-                    let sel = if Some(v.as_str()) == selected {
+                    let sel = if v.as_str() == selected {
                         " selected"
                     } else {
                         ""

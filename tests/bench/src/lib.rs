@@ -28,3 +28,23 @@ pub fn python_arg() -> Option<String> {
         .position(|a| a == "--python")
         .and_then(|i| args.get(i + 1).cloned())
 }
+
+/// The headers Django's middleware (and manouche's) add to a page, for the hand-written
+/// peers to send the same: Vary, X-Frame-Options, nosniff, Referrer- and Opener-Policy.
+pub fn django_headers(h: &mut axum::http::HeaderMap) {
+    use axum::http::{HeaderName, HeaderValue, header};
+    h.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        HeaderName::from_static("cross-origin-opener-policy"),
+        HeaderValue::from_static("same-origin"),
+    );
+}

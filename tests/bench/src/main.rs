@@ -1,4 +1,5 @@
-//! `manouche-bench`: the load benchmark. Starts each server pinned to one core, loads it with
+//! `manouche-bench`: the load benchmark (hello:greet, tasks:index and flights:flight against
+//! their peers). Starts each server pinned to one core, loads it with
 //! wrk pinned to the other, and prints requests/s, p99 latency, server CPU µs per request
 //! (from the process's own CPU time), peak RSS and time to first answer, each run and the
 //! medians, with CPU ratios to raw hyper and the targets, and writes the medians as an SVG bar
@@ -186,6 +187,16 @@ fn check(target: &Target, port: u16) -> std::io::Result<()> {
     let ok = reply.status == 200
         && if target.path.starts_with("/tasks") {
             (1..=TASKS).all(|n| reply.body.contains(&format!("<li>Task number {n}</li>")))
+        } else if target.path.starts_with("/flights") {
+            [
+                "<li>Origin: New York (JFK)</li>",
+                "<li>Harry Potter</li>",
+                "<li>Hermione Granger</li>",
+                "<option value=\"4\">Ginny Weasley</option>",
+                "name=\"csrfmiddlewaretoken\"",
+            ]
+            .iter()
+            .all(|part| reply.body.contains(part))
         } else {
             reply.body.contains("Hello, ") && reply.body.to_lowercase().contains("brian!")
         };
@@ -229,8 +240,8 @@ fn measure(target: &Target, o: &Options, cpus: (Option<usize>, Option<usize>)) -
     }
 }
 
-/// Django 5.2 under gunicorn (one sync worker) on the same two pages: its session table
-/// migrated, then ten tasks added through its own form.
+/// Django 5.2 under gunicorn (one sync worker) on the same three pages: its tables migrated
+/// and seeded, then ten tasks added through its own form.
 fn django_targets(venv: &Path, dir: &Path) -> Vec<Target> {
     let site = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("django");
     let env = vec![
@@ -240,16 +251,18 @@ fn django_targets(venv: &Path, dir: &Path) -> Vec<Target> {
             dir.join("django.sqlite3").display().to_string(),
         ),
     ];
-    let migrated = std::process::Command::new(venv.join("bin/python"))
-        .arg(site.join("benchsite.py"))
-        .arg("migrate")
-        .current_dir(&site)
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output();
-    match migrated {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => fail("django migrate", String::from_utf8_lossy(&out.stderr)),
-        Err(e) => fail("django migrate", e),
+    for step in ["migrate", "seed"] {
+        let done = std::process::Command::new(venv.join("bin/python"))
+            .arg(site.join("benchsite.py"))
+            .arg(step)
+            .current_dir(&site)
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output();
+        match done {
+            Ok(out) if out.status.success() => {}
+            Ok(out) => fail("django set-up", String::from_utf8_lossy(&out.stderr)),
+            Err(e) => fail("django set-up", e),
+        }
     }
     let site_dir = site.display().to_string();
     let gunicorn = |name, path| Target {
@@ -280,7 +293,24 @@ fn django_targets(venv: &Path, dir: &Path) -> Vec<Target> {
             headers: vec![format!("Cookie: {cookie}")],
             ..tasks
         },
+        gunicorn("(j) Django+gunicorn flight", "/flights/1"),
     ]
+}
+
+/// Three of the seeded passengers on flight 1, so that the flight page lists some.
+fn book_passengers(db: &Path) {
+    use diesel::{Connection, RunQueryDsl};
+    let booked =
+        diesel::SqliteConnection::establish(&db.display().to_string()).and_then(|mut c| {
+            diesel::sql_query(
+            "INSERT INTO flights_booking (passenger_id, flight_id) VALUES (1, 1), (2, 1), (3, 1)",
+        )
+        .execute(&mut c)
+        .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+        });
+    if let Err(e) = booked {
+        fail("booking passengers", e);
+    }
 }
 
 fn fail(name: &str, e: impl std::fmt::Display) -> ! {
@@ -334,6 +364,7 @@ fn main() {
     };
     let cookie = make_session(&demo_tasks).unwrap_or_else(|e| fail("session set-up", e));
     let session_header = format!("Cookie: {cookie}");
+    book_passengers(&db);
 
     let mut targets = vec![
         Target {
@@ -383,6 +414,22 @@ fn main() {
             path: "/tasks/",
             headers: vec![session_header],
         },
+        Target {
+            name: "(h) demo flights:flight",
+            program: demo.clone(),
+            args: serve.clone(),
+            env: env.clone(),
+            path: "/flights/1",
+            headers: vec![],
+        },
+        Target {
+            name: "(i) axum+askama+diesel flight",
+            program: sibling("axum-flights"),
+            args: vec!["{port}".into()],
+            env: vec![("DATABASE_PATH".into(), db.display().to_string())],
+            path: "/flights/1",
+            headers: vec![],
+        },
     ];
     if let Some(venv) = &o.django_env {
         targets.extend(django_targets(venv, &dir));
@@ -397,11 +444,12 @@ fn main() {
         println!("\nrun {run}");
         // The machine drifts over seconds: each pair the targets compare is measured back to
         // back, in alternating order from run to run, and compared within its run.
-        let mut order: Vec<usize> = vec![0, 3, 1, 2, 5, 4];
-        order.extend(6..targets.len());
+        let mut order: Vec<usize> = vec![0, 3, 1, 2, 5, 4, 6, 7];
+        order.extend(8..targets.len());
         if run % 2 == 0 {
             order.swap(0, 1);
             order.swap(4, 5);
+            order.swap(6, 7);
         }
         for &i in &order {
             let target = &targets[i];
@@ -459,6 +507,7 @@ fn main() {
     let (greet_ratio, greet_lo, greet_hi) = spread(ratios(3, 0));
     let (same_page_ratio, _, _) = spread(ratios(3, 1));
     let (tasks_ratio, tasks_lo, tasks_hi) = spread(ratios(4, 5));
+    let (flight_ratio, flight_lo, flight_hi) = spread(ratios(6, 7));
     let rss = med(3, |f| f.rss_mib).max(med(4, |f| f.rss_mib));
     let first = med(3, |f| f.first_ms).max(med(4, |f| f.first_ms));
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
@@ -476,13 +525,23 @@ fn main() {
         "  tasks:index CPU/req ≤ 0.6 × axum+askama+diesel:  {tasks_ratio:.2} ×  {}  (runs: {tasks_lo:.2}–{tasks_hi:.2})",
         verdict(tasks_ratio <= 0.6)
     );
-    // Django's peers, when measured: (f) greet and (g) the tasks index, after the six others.
-    if targets.len() >= 8 {
-        let (django_greet, _, _) = spread(ratios(6, 3));
-        let (django_tasks, _, _) = spread(ratios(7, 4));
+    println!(
+        "  flights:flight CPU/req ≤ 1.0 × axum+askama+diesel: {flight_ratio:.2} ×  {}  (runs: {flight_lo:.2}–{flight_hi:.2})",
+        verdict(flight_ratio <= 1.0)
+    );
+    // Django's peers, when measured: (f) greet, (g) the tasks index and (j) the flight page,
+    // after the eight others.
+    if targets.len() >= 11 {
+        let (django_greet, _, _) = spread(ratios(8, 3));
+        let (django_tasks, _, _) = spread(ratios(9, 4));
+        let (django_flight, _, _) = spread(ratios(10, 6));
         println!(
             "  Django ≥ 40 × the demo's CPU/req:                greet {django_greet:.0} ×, tasks {django_tasks:.0} ×  {}",
             verdict(django_greet >= 40.0 && django_tasks >= 40.0)
+        );
+        println!(
+            "  Django flight ≥ 30 × the demo's CPU/req:         {django_flight:.0} ×  {}",
+            verdict(django_flight >= 30.0)
         );
     }
     println!(

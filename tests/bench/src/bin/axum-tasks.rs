@@ -6,7 +6,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine;
@@ -88,21 +88,7 @@ async fn index(
     match (Tasks { tasks }).render() {
         Ok(html) => {
             let mut response = Html(html).into_response();
-            let h = response.headers_mut();
-            h.insert(header::VARY, HeaderValue::from_static("Cookie"));
-            h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-            h.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            h.insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("same-origin"),
-            );
-            h.insert(
-                header::HeaderName::from_static("cross-origin-opener-policy"),
-                HeaderValue::from_static("same-origin"),
-            );
+            manouche_bench::django_headers(response.headers_mut());
             response
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
