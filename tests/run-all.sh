@@ -42,6 +42,9 @@ echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
+echo "== the demo's flights tests on PostgreSQL (a test database of their own)"
+DATABASE_URL="${MANOUCHE_TEST_POSTGRES:-postgres://postgres@127.0.0.1:5432/test}" \
+    cargo test -p demo --locked --test flights 2>&1 | tee -a "$log"
 
 echo "== browser tests (headless Chromium)"
 cargo build -p demo --locked --quiet
