@@ -644,9 +644,9 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             /// that exists).
             pub fn save(&self, conn: &mut ::manouche::db::AnyConnection) -> #d::QueryResult<()> {
                 use #d::prelude::*;
-                #d::update(#module::table.find(&self.#pk_ident))
+                ::manouche::db::native!(conn, |c| #d::update(#module::table.find(&self.#pk_ident))
                     .set((#(#module::#update_idents.eq(&self.#update_idents),)*))
-                    .execute(conn)
+                    .execute(c))
                     .map(|_| ())
             }
         }
@@ -657,13 +657,13 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             /// the result makes "not found" a 404.
             pub fn get(conn: &mut ::manouche::db::AnyConnection, pk: #pk_ty) -> #d::QueryResult<Self> {
                 use #d::prelude::*;
-                #module::table.find(pk).select(<Self as #d::SelectableHelper<_>>::as_select()).first(conn)
+                ::manouche::db::native!(conn, |c| #module::table.find(pk).select(<Self as #d::SelectableHelper<_>>::as_select()).first(c))
             }
 
             /// Every row, by key (Django's `objects.all()`).
             pub fn all(conn: &mut ::manouche::db::AnyConnection) -> #d::QueryResult<::std::vec::Vec<Self>> {
                 use #d::prelude::*;
-                #module::table.order(#module::#pk_ident).select(<Self as #d::SelectableHelper<_>>::as_select()).load(conn)
+                ::manouche::db::native!(conn, |c| #module::table.order(#module::#pk_ident).select(<Self as #d::SelectableHelper<_>>::as_select()).load(c))
             }
 
             #save
@@ -671,7 +671,7 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             /// Deletes this row (and, through `on_delete`, what points at it).
             pub fn delete(&self, conn: &mut ::manouche::db::AnyConnection) -> #d::QueryResult<()> {
                 use #d::prelude::*;
-                #d::delete(#module::table.find(&self.#pk_ident)).execute(conn).map(|_| ())
+                ::manouche::db::native!(conn, |c| #d::delete(#module::table.find(&self.#pk_ident)).execute(c)).map(|_| ())
             }
         }
 
@@ -684,10 +684,10 @@ pub fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             /// Inserts the row and returns it with its key (Django's `objects.create(…)`).
             pub fn insert(&self, conn: &mut ::manouche::db::AnyConnection) -> #d::QueryResult<#name> {
                 use #d::prelude::*;
-                #d::insert_into(#module::table)
+                ::manouche::db::native!(conn, |c| #d::insert_into(#module::table)
                     .values(self)
                     .returning(#module::all_columns)
-                    .get_result::<#name>(conn)
+                    .get_result::<#name>(c))
             }
         }
         }

@@ -288,3 +288,35 @@ fn sqlmigrate_prints_a_migrations_sql_as_django_does() {
         "{auth}"
     );
 }
+
+#[test]
+fn a_sqlite_table_remake_failing_half_way_is_rolled_back_and_foreign_keys_back_on() {
+    use manouche::db::migrations::{AppMigrations, Target, migrate_app, show};
+    let apps = [AppMigrations {
+        app: "remake_half",
+        source: |_| manouche::migrations!("reference/migrations/remake_half"),
+    }];
+    let url = fresh_sqlite_url();
+    let db = manouche::db::Database::open(&url, std::path::Path::new(".")).unwrap();
+    let err = migrate_app(&db, &apps, &apps[0], &Target::Latest, |_, _, _| {}).unwrap_err();
+    assert!(err.message().contains("no_such_table"), "{}", err.message());
+    let states = show(&db, &apps).unwrap();
+    assert!(states[0].applied && !states[1].applied);
+    // The old table and its rows are back, and foreign keys are enforced again on the
+    // connection the failed script used (the pool has one idle connection: that one).
+    let mut conn = db.connection().unwrap();
+    let names: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT count(*) FROM parent)",
+    ))
+    .get_result(&mut *conn)
+    .unwrap();
+    assert_eq!(names, 1);
+    let on: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+        "(SELECT foreign_keys FROM pragma_foreign_keys)",
+    ))
+    .get_result(&mut *conn)
+    .unwrap();
+    assert_eq!(on, 1);
+    let gone = diesel::sql_query("SELECT 1 FROM new__parent").execute(&mut *conn);
+    assert!(gone.is_err(), "new__parent was left behind");
+}

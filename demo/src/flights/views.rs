@@ -1,5 +1,5 @@
 // ANCHOR: all
-use manouche::db::AnyConnection;
+use manouche::db::{AnyConnection, native};
 use manouche::diesel::prelude::*;
 use manouche::forms::ModelForm;
 use manouche::messages;
@@ -25,10 +25,11 @@ fn routes(c: &mut AnyConnection, flights: Vec<Flight>) -> QueryResult<Vec<Route>
         .iter()
         .flat_map(|f| [f.origin_id, f.destination_id])
         .collect();
-    let airports: Vec<Airport> = airport::table
+    // native!: the query compiled for SQLite and for PostgreSQL, run on the one in use.
+    let airports: Vec<Airport> = native!(c, |c| airport::table
         .filter(airport::id.eq_any(ids))
         .select(Airport::as_select())
-        .load(c)?;
+        .load(c))?;
     let find = |id: i64| airports.iter().find(|a| a.id == id).cloned();
     Ok(flights
         .into_iter()
@@ -80,16 +81,19 @@ fn detail(c: &mut AnyConnection, id: i64) -> Result<Detail> {
     let on_board = booking::table
         .filter(booking::flight_id.eq(id))
         .select(booking::passenger_id);
-    let passengers = passenger::table
-        .filter(passenger::id.eq_any(on_board))
-        .order(passenger::id)
-        .select(Passenger::as_select())
-        .load(c)?;
-    let non_passengers = passenger::table
-        .filter(diesel::dsl::not(passenger::id.eq_any(on_board)))
-        .order(passenger::id)
-        .select(Passenger::as_select())
-        .load(c)?;
+    let (passengers, non_passengers) = native!(c, |c| {
+        let passengers = passenger::table
+            .filter(passenger::id.eq_any(on_board))
+            .order(passenger::id)
+            .select(Passenger::as_select())
+            .load(c)?;
+        let non_passengers = passenger::table
+            .filter(diesel::dsl::not(passenger::id.eq_any(on_board)))
+            .order(passenger::id)
+            .select(Passenger::as_select())
+            .load(c)?;
+        (passengers, non_passengers)
+    });
     let route = routes(c, vec![flight])?
         .pop()
         .ok_or_else(|| Error::new(ErrorKind::Internal, "a flight without its airports"))?;

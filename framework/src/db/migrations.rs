@@ -164,6 +164,17 @@ fn locked<T>(
     }
 }
 
+/// After a failed migration: a SQLite script that runs outside diesel's transaction (a
+/// table remade with foreign keys off) may have left its own transaction open and foreign
+/// keys off; undo both, so that the connection goes back to the pool as it came.
+fn recover(conn: &mut super::AnyConnection) {
+    use diesel::connection::SimpleConnection;
+    if let super::AnyConnection::Sqlite(c) = conn {
+        let _ = c.batch_execute("ROLLBACK");
+        let _ = c.batch_execute("PRAGMA foreign_keys = ON");
+    }
+}
+
 /// One migration and whether it has been applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationState {
@@ -228,6 +239,7 @@ pub fn migrate(
                 let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
                 progress(&label, false);
                 if let Err(e) = conn.run_migration(&*m) {
+                    recover(conn);
                     // Another process may have applied it meanwhile (two SQLite servers
                     // starting at once): that is not a failure.
                     let still_pending = conn
@@ -355,7 +367,10 @@ fn migrate_app_locked(
     for m in all[..keep].iter().filter(|m| !is_applied(&***m)) {
         let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
         progress(Step::Apply, &label, false);
-        conn.run_migration(&**m).map_err(db_error)?;
+        conn.run_migration(&**m).map_err(|e| {
+            recover(conn);
+            db_error(e)
+        })?;
         progress(Step::Apply, &label, true);
         steps += 1;
     }
@@ -363,6 +378,7 @@ fn migrate_app_locked(
         let label = format!("{}.{}", app.app, short_name(&m.name().to_string()));
         progress(Step::Unapply, &label, false);
         conn.revert_migration(&**m).map_err(|e| {
+            recover(conn);
             let no_down = matches!(
                 e.downcast_ref::<diesel_migrations::MigrationError>(),
                 Some(diesel_migrations::MigrationError::NoMigrationRevertFile)

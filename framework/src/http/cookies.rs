@@ -97,31 +97,36 @@ impl<'a> SetCookie<'a> {
 
     /// The header value.
     pub fn to_header(&self) -> String {
-        let mut out = format!("{}={}", self.name, self.value);
+        use std::fmt::Write;
+        // One buffer, written in place: this runs on every page with a form.
+        let mut out = String::with_capacity(160);
+        let _ = write!(out, "{}={}", self.name, self.value);
         if let Some(domain) = self.domain {
-            out.push_str(&format!("; Domain={domain}"));
+            let _ = write!(out, "; Domain={domain}");
         }
         if let Some(age) = self.max_age {
-            let expires = if age == 0 {
-                "Thu, 01 Jan 1970 00:00:00 GMT".to_string()
+            out.push_str("; expires=");
+            if age == 0 {
+                out.push_str("Thu, 01 Jan 1970 00:00:00 GMT");
             } else {
                 // Past the year 9999 no date can be written: the last one that can.
-                crate::timezone::expires_after(std::time::Duration::from_secs(age)).map_or_else(
-                    || "Fri, 31 Dec 9999 23:59:59 GMT".to_string(),
-                    httpdate::fmt_http_date,
-                )
-            };
-            out.push_str(&format!("; expires={expires}"));
+                match crate::timezone::expires_after(std::time::Duration::from_secs(age)) {
+                    Some(t) => {
+                        let _ = write!(out, "{}", httpdate::HttpDate::from(t));
+                    }
+                    None => out.push_str("Fri, 31 Dec 9999 23:59:59 GMT"),
+                }
+            }
         }
         if self.http_only {
             out.push_str("; HttpOnly");
         }
         if let Some(age) = self.max_age {
-            out.push_str(&format!("; Max-Age={age}"));
+            let _ = write!(out, "; Max-Age={age}");
         }
-        out.push_str(&format!("; Path={}", self.path));
+        let _ = write!(out, "; Path={}", self.path);
         if !self.same_site.is_empty() {
-            out.push_str(&format!("; SameSite={}", self.same_site));
+            let _ = write!(out, "; SameSite={}", self.same_site);
         }
         if self.secure {
             out.push_str("; Secure");
