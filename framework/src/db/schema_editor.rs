@@ -731,6 +731,75 @@ mod tests {
     }
 
     #[test]
+    fn removing_columns_and_models_and_renaming_a_model() {
+        let state = [airport(), flight()];
+        // A plain column: SQLite drops it in place; back, it returns NOT NULL with a fill.
+        let duration = flight().fields[2].clone();
+        let op = Operation::RemoveField {
+            model: "Flight".into(),
+            field: duration,
+        };
+        let s = script(&state, std::slice::from_ref(&op), Backend::Sqlite);
+        assert_eq!(
+            s.up,
+            "ALTER TABLE \"flights_flight\" DROP COLUMN \"duration\";\n"
+        );
+        assert_eq!(
+            s.down,
+            "ALTER TABLE \"flights_flight\" ADD COLUMN \"duration\" integer NOT NULL DEFAULT 0;\n"
+        );
+        let pg = script(&state, &[op], Backend::Postgres);
+        assert_eq!(
+            pg.up,
+            "ALTER TABLE \"flights_flight\" DROP COLUMN \"duration\" CASCADE;\n"
+        );
+        // A foreign key: SQLite remakes the table (its constraint goes with the column).
+        let origin = flight().fields[1].clone();
+        let op = Operation::RemoveField {
+            model: "Flight".into(),
+            field: origin,
+        };
+        let s = script(&state, &[op], Backend::Sqlite);
+        assert!(!s.in_transaction);
+        assert!(s.up.contains("INSERT INTO \"new__flights_flight\" (\"id\", \"duration\") SELECT \"id\", \"duration\" FROM \"flights_flight\";"), "{}", s.up);
+        // Back: the column returns, filled, with its index.
+        assert!(
+            s.down
+                .contains("CREATE INDEX \"flights_flight_origin_id_1a63ef4c\""),
+            "{}",
+            s.down
+        );
+
+        let op = Operation::DeleteModel(flight());
+        let s = script(&state, std::slice::from_ref(&op), Backend::Sqlite);
+        assert_eq!(s.up, "DROP TABLE \"flights_flight\";\n");
+        assert!(s.down.starts_with("CREATE TABLE \"flights_flight\""));
+        let pg = script(&state, &[op], Backend::Postgres);
+        assert_eq!(pg.up, "DROP TABLE \"flights_flight\" CASCADE;\n");
+
+        let mut port = airport();
+        port.name = "Port".into();
+        port.table = "flights_port".into();
+        let op = Operation::RenameModel {
+            before: airport(),
+            after: port,
+        };
+        let s = script(&state, std::slice::from_ref(&op), Backend::Sqlite);
+        assert_eq!(
+            s.up,
+            "ALTER TABLE \"flights_airport\" RENAME TO \"flights_port\";\n"
+        );
+        let pg = script(&state, &[op], Backend::Postgres);
+        assert!(pg.up.starts_with("ALTER TABLE \"flights_airport\" RENAME TO \"flights_port\";\nALTER TABLE \"flights_port\" RENAME CONSTRAINT \"flights_airport_code_"), "{}", pg.up);
+        assert!(
+            pg.down
+                .starts_with("ALTER TABLE \"flights_port\" RENAME TO \"flights_airport\";"),
+            "{}",
+            pg.down
+        );
+    }
+
+    #[test]
     fn literals() {
         assert_eq!(literal(&Value::from("it's"), Backend::Sqlite), "'it''s'");
         assert_eq!(literal(&Value::from(true), Backend::Sqlite), "1");
