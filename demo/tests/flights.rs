@@ -166,10 +166,11 @@ async fn a_model_form_with_foreign_key_selects_and_a_unique_code() {
         )
         .await;
     fresh.assert_redirects("/flights/new");
+    // (Its key is 9 on SQLite; PostgreSQL spent one on the refused insert.)
     client
         .get("/flights/new")
         .await
-        .assert_contains("<option value=\"9\">San Francisco (SFO)</option>");
+        .assert_contains("\">San Francisco (SFO)</option>");
 }
 // ANCHOR_END: forms
 // ANCHOR_END: all
