@@ -851,7 +851,9 @@ fn model_form(
                 invalid = "Select a valid choice. That choice is not one of the available choices."
             )));
         }
+        let docs = &c.docs;
         fields.push(quote! {
+            #(#docs)*
             #[field(#(#opts),*)]
             pub #ident: #ty,
         });
