@@ -69,7 +69,7 @@ fn folders(root: &Path, span: &LitStr) -> syn::Result<Vec<Folder>> {
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let folder: LitStr = syn::parse2(input)?;
     let root = Path::new(&manifest_dir()).join(folder.value());
-    embed(&folders(&root, &folder)?)
+    Ok(embed(&folders(&root, &folder)?))
 }
 
 /// The folder of the crate being compiled.
@@ -81,14 +81,14 @@ pub fn manifest_dir() -> String {
 /// first `makemigrations`).
 pub fn embed_if_any(root: &Path, span: &LitStr) -> syn::Result<TokenStream> {
     if root.is_dir() {
-        embed(&folders(root, span)?)
+        Ok(embed(&folders(root, span)?))
     } else {
-        embed(&[])
+        Ok(embed(&[]))
     }
 }
 
 /// A `Migrations` value holding these folders' SQL.
-fn embed(found: &[Folder]) -> syn::Result<TokenStream> {
+fn embed(found: &[Folder]) -> TokenStream {
     let text = |p: &Path| {
         let p = p.to_string_lossy().into_owned();
         quote!(::core::include_str!(#p))
@@ -113,9 +113,9 @@ fn embed(found: &[Folder]) -> syn::Result<TokenStream> {
             ::manouche::db::migrations::MigrationSql { name: #name, up: #up, down: #down, in_transaction: #tx }
         }
     });
-    Ok(quote! {{
+    quote! {{
         const EMBEDDED: #dm::EmbeddedMigrations = #dm::EmbeddedMigrations::new(&[#(#embedded),*]);
         const SQL: &[::manouche::db::migrations::MigrationSql] = &[#(#sql),*];
         ::manouche::db::migrations::Migrations::new(EMBEDDED, SQL)
-    }})
+    }}
 }

@@ -114,7 +114,7 @@ fn same_path(a: &Path, b: &Path) -> bool {
 }
 
 /// `FlightBooking` → `flight_booking`.
-pub fn snake_case(name: &str) -> String {
+fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() {

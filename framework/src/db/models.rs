@@ -215,11 +215,6 @@ impl ModelState {
     pub fn field(&self, name: &str) -> Option<&FieldState> {
         self.fields.iter().find(|f| f.name == name)
     }
-
-    /// The primary key's column.
-    pub fn primary_key(&self) -> Option<&FieldState> {
-        self.fields.iter().find(|f| f.primary_key)
-    }
 }
 
 /// An app's models as its migrations leave them: the `state.json` beside its migrations,
@@ -231,13 +226,6 @@ pub struct AppState {
     pub latest: Option<String>,
     /// The models.
     pub models: Vec<ModelState>,
-}
-
-impl AppState {
-    /// A model by name.
-    pub fn model(&self, name: &str) -> Option<&ModelState> {
-        self.models.iter().find(|m| m.name == name)
-    }
 }
 
 /// An installed app (Django's AppConfig): its label, its models and its migrations.

@@ -280,13 +280,12 @@ fn operation_sql(op: &Operation, state: &[ModelState], backend: Backend) -> (Vec
                 table: after.table.clone(),
                 ..before.clone()
             };
-            if sqlite {
-                // Constraint names inside a SQLite table cannot change; indexes can.
-                out.extend(rename_indexes(&before, &moved));
-            } else {
+            // Constraint names inside a SQLite table cannot change; indexes can, on both
+            // (dropped under the old name, made under the new).
+            if !sqlite {
                 out.extend(rename_constraints(&before, &moved));
-                out.extend(rename_indexes(&before, &moved));
             }
+            out.extend(index_changes(&before, &moved));
             (out, false)
         }
         Operation::AddField {
@@ -391,7 +390,7 @@ fn operation_sql(op: &Operation, state: &[ModelState], backend: Backend) -> (Vec
             if !sqlite && let (Some(b), Some(a)) = (before.field(old), after.field(new)) {
                 out.extend(rename_field_constraints(&after.table, &after.table, b, a));
             }
-            out.extend(rename_indexes(&before, &after));
+            out.extend(index_changes(&before, &after));
             (out, false)
         }
         Operation::AlterField {
@@ -486,11 +485,6 @@ fn operation_sql(op: &Operation, state: &[ModelState], backend: Backend) -> (Vec
             _ => (Vec::new(), false),
         },
     }
-}
-
-/// Indexes renamed with their table or column: dropped under the old name, made under the new.
-fn rename_indexes(before: &ModelState, after: &ModelState) -> Vec<String> {
-    index_changes(before, after)
 }
 
 /// PostgreSQL's named constraints of a renamed table follow its name.

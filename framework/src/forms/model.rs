@@ -145,30 +145,33 @@ impl<F: ModelForm> Bound<F> {
     /// not, or when the database refused it (a unique value taken, a row pointed at that is
     /// gone), with the refusal added to the form's errors.
     pub fn save(&mut self, conn: &mut AnyConnection) -> Result<Option<F::Model>, Error> {
-        if !self.check_choices(conn)? {
-            return Ok(None);
-        }
-        let Some(form) = self.cleaned.as_ref() else {
-            return Ok(None);
-        };
-        match form.insert(conn) {
-            Ok(row) => Ok(Some(row)),
-            Err(e) => self.refused(e).map(|()| None),
-        }
+        self.write(conn, |form, conn| form.insert(conn))
     }
 
     /// Saves the form's values into `row` (Django's `ModelForm(instance=row).save()`);
     /// `false` when the form is not valid or the database refused, as for [`Bound::save`].
     pub fn save_to(&mut self, conn: &mut AnyConnection, row: &mut F::Model) -> Result<bool, Error> {
+        Ok(self
+            .write(conn, |form, conn| form.update(conn, row))?
+            .is_some())
+    }
+
+    /// What `save` and `save_to` share: the choices checked, then `write` run when the form
+    /// is valid, and a refusal the database gives made the form's error (`None`).
+    fn write<T>(
+        &mut self,
+        conn: &mut AnyConnection,
+        write: impl FnOnce(&F, &mut AnyConnection) -> diesel::QueryResult<T>,
+    ) -> Result<Option<T>, Error> {
         if !self.check_choices(conn)? {
-            return Ok(false);
+            return Ok(None);
         }
         let Some(form) = self.cleaned.as_ref() else {
-            return Ok(false);
+            return Ok(None);
         };
-        match form.update(conn, row) {
-            Ok(()) => Ok(true),
-            Err(e) => self.refused(e).map(|()| false),
+        match write(form, conn) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => self.refused(e).map(|()| None),
         }
     }
 

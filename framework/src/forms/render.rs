@@ -167,9 +167,10 @@ impl<'a> BoundField<'a> {
         if checked {
             attrs.push_str(" checked");
         }
-        let choices = match self.choices {
-            Some(given) => given.to_vec(),
-            None => (spec.choices)(),
+        // Choices given at run time (a foreign key's rows) are borrowed, not copied.
+        let choices: std::borrow::Cow<'_, [(String, String)]> = match self.choices {
+            Some(given) => given.into(),
+            None => (spec.choices)().into(),
         };
         // Django: a select is `required` only when its first choice is an empty placeholder.
         let uses_required = match spec.widget {
@@ -197,7 +198,7 @@ impl<'a> BoundField<'a> {
                 // Django's Select shows no value as "", so an empty choice is selected.
                 let selected = self.value().unwrap_or("");
                 let mut out = format!("<select{attrs}>\n");
-                for (v, label) in &choices {
+                for (v, label) in choices.iter() {
                     let sel = if v.as_str() == selected {
                         " selected"
                     } else {
